@@ -1,0 +1,54 @@
+# tongket: two commands for a new user (`make demo`, `make test`), plus helpers for developers.
+SHELL := /bin/sh
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: demo test venv venv-test lint format check bench clean messages
+
+# The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.stamp-run
+
+venv: $(VENV)/.stamp-run
+venv-test: $(VENV)/.stamp-test
+
+demo: $(VENV)/.stamp-run
+	$(BIN)/tongket demo $(ARGS)
+
+test: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.stamp-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.stamp-test
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerates the gettext catalogues (needs GNU gettext) and compiles them with Babel.
+messages: $(VENV)/.stamp-test
+	cd tongket && ../$(BIN)/django-admin makemessages -l vi -l en --settings=config.settings --pythonpath=..
+	$(BIN)/python -m tongket.core.i18n_compile
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/test-*

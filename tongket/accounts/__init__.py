@@ -1,0 +1,1 @@
+"""Users, scoped grants and API tokens."""

@@ -1,0 +1,172 @@
+"""The API object and its routes. Each operation: parse, build the actor, one selector or
+service, return. Rules live in the domain and services, never here."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from tongket.accounts import services as account_services
+from tongket.accounts.models import ApiToken, Grant
+from tongket.accounts.selectors import tokens_of
+from tongket.api import errors
+from tongket.api.auth import AUTH
+from tongket.api.schemas import (
+    ChangeOut,
+    Error,
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    MemberRow,
+    MeOut,
+    OrgOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    UnitOut,
+)
+from tongket.core.actor import Actor
+from tongket.core.errors import PermissionDeniedError
+from tongket.core.selectors import audit_filter, audit_visible, history_of
+from tongket.party import selectors as party
+from tongket.party import services as party_services
+from tongket.registry import selectors as registry
+
+api = NinjaAPI(
+    title="tongket API",
+    version="1",
+    description="Tổng kết: sổ sách, quy định và báo cáo. Mọi danh sách đều theo phạm vi quyền.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+
+FAIL = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+class Paged(PageNumberPagination):
+    """Pages of settings.API_PAGE_SIZE items: {"items": [...], "count": N}, ?page=N."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("page_size", settings.API_PAGE_SIZE)
+        super().__init__(**kwargs)
+
+
+def actor(request) -> Actor:
+    if not hasattr(request, "_actor"):
+        request._actor = Actor.for_user(request.auth, request.operation_id)
+    return request._actor
+
+
+@api.get("/me", response={200: MeOut, **FAIL}, tags=["accounts"])
+def me(request):
+    user = request.auth
+    grants = Grant.objects.filter(user=user).select_related("org", "unit")
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "language": user.language,
+        "grants": [
+            {
+                "role": g.get_role_display(),
+                "scope_kind": "org" if g.org_id else "unit",
+                "scope_code": g.scope.code,
+                "scope_name": g.scope.name,
+                "valid_from": g.valid_from,
+                "valid_to": g.valid_to,
+            }
+            for g in grants
+        ],
+    }
+
+
+@api.get("/orgs", response={200: list[OrgOut], **FAIL}, tags=["registry"])
+@paginate(Paged)
+def org_list(request):
+    return party.orgs_visible(actor(request)).order_by("path")
+
+
+@api.get("/orgs/{org_id}", response={200: OrgOut, **FAIL}, tags=["registry"])
+def org_detail(request, org_id: int):
+    return party.org_get(actor(request), org_id)
+
+
+@api.get("/orgs/{org_id}/history", response={200: list[ChangeOut], **FAIL}, tags=["audit"])
+@paginate(Paged)
+def org_history(request, org_id: int):
+    return history_of(party.org_get(actor(request), org_id))
+
+
+@api.get("/units", response={200: list[UnitOut], **FAIL}, tags=["registry"])
+@paginate(Paged)
+def unit_list(request):
+    return registry.units_visible(actor(request)).order_by("path")
+
+
+@api.get("/units/{unit_id}", response={200: UnitOut, **FAIL}, tags=["registry"])
+def unit_detail(request, unit_id: int):
+    return registry.unit_get(actor(request), unit_id)
+
+
+@api.get("/members", response={200: list[MemberRow], **FAIL}, tags=["members"])
+@paginate(Paged)
+def member_list(request, q: str = ""):
+    rows = party.members_search(actor(request), q[:100])
+    party.log_member_list(actor(request), q[:100], rows.count())
+    return rows
+
+
+@api.get("/members/{member_id}", response={200: MemberOut, **FAIL}, tags=["members"])
+def member_detail(request, member_id: int):
+    return party.member_get(actor(request), member_id, purpose="API")
+
+
+@api.post("/members", response={201: MemberOut, **FAIL}, tags=["members"])
+def member_create(request, payload: MemberIn):
+    who = actor(request)
+    org = party.org_get(who, payload.org_id)
+    data = payload.dict(exclude={"org_id"})
+    return Status(201, party_services.member_create(actor=who, org=org, **data))
+
+
+@api.patch("/members/{member_id}", response={200: MemberOut, **FAIL}, tags=["members"])
+def member_rename(request, member_id: int, payload: MemberPatch):
+    who = actor(request)
+    member = party.member_get(who, member_id, purpose="API: sửa")
+    return party_services.member_rename(actor=who, member=member, full_name=payload.full_name)
+
+
+class AuditQuery(Schema):
+    user: str = ""
+    action: str = ""
+    object_type: str = ""
+
+
+@api.get("/audit", response={200: list[ChangeOut], **FAIL}, tags=["audit"])
+@paginate(Paged)
+def audit_list(request, filters: Query[AuditQuery]):
+    who = actor(request)
+    if not (who.system or who.usable("audit")):
+        raise PermissionDeniedError()
+    return audit_filter(audit_visible(who), **filters.dict())
+
+
+@api.get("/tokens", response={200: list[TokenOut], **FAIL}, tags=["accounts"])
+def token_list(request):
+    return tokens_of(request.auth)
+
+
+@api.post("/tokens", response={201: TokenCreated, **FAIL}, tags=["accounts"])
+def token_create(request, payload: TokenIn):
+    token, raw = account_services.token_create(
+        actor=actor(request), user=request.auth, name=payload.name, expires_at=payload.expires_at
+    )
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
+
+
+@api.delete("/tokens/{token_id}", response={204: None, **FAIL}, tags=["accounts"])
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
+    account_services.token_revoke(actor=actor(request), token=token)
+    return Status(204, None)

@@ -1,0 +1,111 @@
+"""API schemas: what each object looks like on the wire."""
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: object | None = None
+
+
+class Error(Schema):
+    error: ErrorBody
+
+
+class GrantOut(Schema):
+    role: str
+    scope_kind: str
+    scope_code: str
+    scope_name: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    language: str
+    grants: list[GrantOut]
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    unit_id: int | None
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+class MemberRow(Schema):
+    """The few fields a list needs; the full record is one read away and logged."""
+
+    id: int
+    card_number: str
+    full_name: str
+    status: str
+    org_id: int
+
+
+class MemberOut(MemberRow):
+    birth_date: date
+    gender: str
+    admitted_on: date
+    confirmed_on: date | None
+
+
+class MemberIn(Schema):
+    org_id: int
+    card_number: str
+    full_name: str
+    birth_date: date
+    gender: str
+    admitted_on: date
+    confirmed_on: date | None = None
+
+
+class MemberPatch(Schema):
+    full_name: str
+
+
+class ChangeOut(Schema):
+    id: int
+    at: datetime
+    user_name: str
+    operation_id: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: object | None
+    after: object | None
+    purpose: str
+
+
+class TokenIn(Schema):
+    name: str
+    expires_at: datetime | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str

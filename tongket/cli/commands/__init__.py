@@ -1,0 +1,1 @@
+"""Subcommands of `tongket`, one module per capability."""

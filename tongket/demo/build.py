@@ -1,0 +1,164 @@
+"""Builds the demo database from the scenario files, through the services.
+
+The scenario files hold records (units, organizations, accounts) and the parameters of the
+generated members. Nothing here computes a figure of a review: the reports count whatever
+records exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from tongket.cli.base import CliError, progress
+from tongket.core.actor import Actor
+from tongket.demo.names import person_name
+from tongket.domain.permissions import Role
+
+BRANCH_KINDS = ("sub_branch", "grassroots_branch")
+
+
+@dataclass
+class Summary:
+    scenarios: list[str] = field(default_factory=list)
+    units: int = 0
+    orgs: int = 0
+    members: int = 0
+    users: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        head = _("Đã dựng dữ liệu mẫu: %(s)s — %(u)d đơn vị, %(o)d tổ chức, %(m)d đảng viên.") % {
+            "s": ", ".join(self.scenarios),
+            "u": self.units,
+            "o": self.orgs,
+            "m": self.members,
+        }
+        logins = [
+            _("  Đăng nhập: %(user)s / %(pw)s  (%(who)s)") % {"user": u, "pw": p, "who": w}
+            for u, p, w in self.users
+        ]
+        return [head, *logins]
+
+
+def scenario_files() -> list[Path]:
+    folder = resources.files("tongket.demo") / "scenarios"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def reset_database() -> None:
+    """Deletes the demo's SQLite file so that every demo starts from the scenarios alone.
+
+    Any other database must be empty: the demo never wipes a database it did not create.
+    """
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings['NAME']}{suffix}").unlink(missing_ok=True)
+        return
+    if "party_partyorg" in connection.introspection.table_names():
+        from tongket.party.models import PartyOrg
+
+        if PartyOrg.objects.exists():
+            raise CliError(
+                _("Cơ sở dữ liệu đã có dữ liệu; bản chạy thử cần một cơ sở dữ liệu trống.")
+            )
+
+
+def build_demo() -> Summary:
+    summary = Summary()
+    actor = Actor.cli("demo")
+    with transaction.atomic():
+        for path in scenario_files():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            summary.scenarios.append(data["scenario"]["code"])
+            _load(actor, data, summary)
+    return summary
+
+
+def _load(actor: Actor, data: dict, summary: Summary) -> None:
+    from tongket.party.models import PartyOrg
+    from tongket.registry.models import AdminUnit
+
+    units = {u.code: u for u in AdminUnit.objects.all()}
+    for row in data.get("units", []):
+        if row["code"] not in units:
+            units[row["code"]] = _unit(actor, row, units)
+            summary.units += 1
+    orgs = {o.code: o for o in PartyOrg.objects.all()}
+    for row in data.get("orgs", []):
+        if row["code"] not in orgs:
+            orgs[row["code"]] = _org(actor, row, orgs, units)
+            summary.orgs += 1
+    summary.members += _members(actor, data.get("generate", {}), data.get("orgs", []), orgs)
+    for row in data.get("users", []):
+        _user(actor, row, orgs)
+        summary.users.append((row["username"], row["password"], row["full_name"]))
+
+
+def _unit(actor, row, units):
+    from tongket.registry.services import unit_create
+
+    parent = units.get(row["parent"]) if row.get("parent") else None
+    return unit_create(
+        actor=actor, code=row["code"], name=row["name"], level=row["level"], parent=parent
+    )
+
+
+def _org(actor, row, orgs, units):
+    from tongket.party.services import org_create
+
+    return org_create(
+        actor=actor,
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        parent=orgs.get(row.get("parent", "")),
+        unit=units.get(row.get("unit", "")),
+    )
+
+
+def _members(actor, gen: dict, rows: list[dict], orgs) -> int:
+    """Generated members: a fixed seed gives the same people on every build."""
+    from tongket.party.services import member_create
+
+    rng, count = random.Random(gen.get("seed", 0)), 0
+    branches = [orgs[r["code"]] for r in rows if r["kind"] in BRANCH_KINDS]
+    per_branch = gen.get("members_per_branch", 0)
+    for branch in progress(branches, desc=_("Tạo đảng viên")):
+        for _i in range(per_branch):
+            count += 1
+            gender = rng.choice(["male", "female"])
+            birth = dt.date(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28))
+            admitted = birth + dt.timedelta(days=rng.randint(19 * 365, 40 * 365))
+            admitted = min(admitted, dt.date(2023, 12, 31))
+            member_create(
+                actor=actor,
+                org=branch,
+                card_number=f"{gen['card_prefix']}{count:06d}",
+                full_name=person_name(rng, gender),
+                birth_date=birth,
+                gender=gender,
+                admitted_on=admitted,
+                confirmed_on=admitted + dt.timedelta(days=365),
+            )
+    return count
+
+
+def _user(actor, row, orgs) -> None:
+    from tongket.accounts.models import User
+    from tongket.accounts.services import grant_create, user_create
+
+    if User.objects.filter(username=row["username"]).exists():
+        return
+    user = user_create(
+        actor=actor, username=row["username"], password=row["password"], full_name=row["full_name"]
+    )
+    grant_create(actor=actor, user=user, role=Role[row["role"].upper()], scope=orgs[row["org"]])

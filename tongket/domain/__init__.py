@@ -1,0 +1,1 @@
+"""Pure rules and arithmetic: no Django, no ORM, no I/O."""

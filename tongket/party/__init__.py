@@ -1,0 +1,1 @@
+"""Party organizations and members."""

@@ -1,0 +1,1 @@
+"""Administrative units (provinces, wards, neighbourhoods) and their history."""

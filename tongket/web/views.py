@@ -1,0 +1,223 @@
+"""Web pages. Each view parses input, checks the actor, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongket.accounts import services as account_services
+from tongket.accounts.models import ApiToken
+from tongket.accounts.selectors import tokens_of
+from tongket.core.audit import record_event
+from tongket.core.exports import write_audit_csv
+from tongket.core.models import ChangeLog
+from tongket.core.selectors import audit_filter, audit_visible, history_of
+from tongket.domain.errors import DomainError
+from tongket.party import selectors as party
+from tongket.registry import selectors as registry
+from tongket.web.forms import AuditFilterForm, PasswordChangeForm, TokenForm
+from tongket.web.shell import SESSION_ORG, active_org, actor_of, page, switchable_orgs
+
+PAGE_SIZE = 50
+
+
+def _paginate(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def lockout(request, credentials, *args, **kwargs):
+    """Shown instead of the login form after too many failed attempts (django-axes)."""
+    message = _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.")
+    return render(request, "registration/login.html", {"lockout": message}, status=429)
+
+
+@page
+def home(request):
+    actor, org = actor_of(request), active_org(request)
+    members = party.members_search(actor, org=org) if org else party.members_search(actor)
+    context = {
+        "org": org,
+        "counts": {
+            "orgs": party.orgs_visible(actor).filter(path__startswith=org.path).count()
+            if org
+            else 0,
+            "members": members.count(),
+            "units": registry.units_visible(actor).count(),
+        },
+        "recent": history_of(org)[:5] if org else [],
+    }
+    return render(request, "web/home.html", context)
+
+
+@require_POST
+@page
+def switch_org(request):
+    wanted = request.POST.get("org", "")
+    org = next((o for o in switchable_orgs(request) if str(o.pk) == wanted), None)
+    if org is None:
+        raise PermissionDenied
+    request.session[SESSION_ORG] = org.pk
+    return redirect(request.POST.get("next") or "home")
+
+
+@page
+def org_list(request):
+    rows = party.orgs_visible(actor_of(request)).order_by("path")
+    return render(request, "web/org_list.html", {"page": _paginate(request, rows)})
+
+
+@page
+def org_detail(request, pk: int):
+    org = party.org_get(actor_of(request), pk)
+    children = party.orgs_visible(actor_of(request)).filter(parent=org)
+    return render(
+        request,
+        "web/org_detail.html",
+        {"org": org, "children": children, "history": history_of(org)[:50]},
+    )
+
+
+@page
+def unit_list(request):
+    rows = registry.units_visible(actor_of(request)).order_by("path")
+    return render(request, "web/unit_list.html", {"page": _paginate(request, rows)})
+
+
+@page
+def unit_detail(request, pk: int):
+    actor = actor_of(request)
+    unit = registry.unit_get(actor, pk)
+    children = registry.units_visible(actor).filter(parent=unit)
+    orgs = party.orgs_visible(actor).filter(unit=unit)
+    context = {"unit": unit, "children": children, "orgs": orgs, "history": history_of(unit)[:50]}
+    return render(request, "web/unit_detail.html", context)
+
+
+@page
+def member_list(request):
+    actor, query = actor_of(request), request.GET.get("q", "")[:100]
+    rows = _paginate(request, party.members_search(actor, query))
+    party.log_member_list(actor, query, rows.paginator.count)
+    template = "web/_member_rows.html" if request.htmx else "web/member_list.html"
+    return render(request, template, {"page": rows, "q": query})
+
+
+@page
+def member_detail(request, pk: int):
+    member = party.member_get(actor_of(request), pk)
+    history = history_of(member).exclude(action="read")[:50]
+    return render(request, "web/member_detail.html", {"member": member, "history": history})
+
+
+def _audit_rows(request):
+    actor = actor_of(request)
+    if not (actor.system or actor.usable("audit")):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    return form, audit_filter(audit_visible(actor), **form.cleaned_data)
+
+
+@page
+def audit_list(request):
+    form, rows = _audit_rows(request)
+    context = {"form": form, "page": _paginate(request, rows), "actions": ChangeLog.Action}
+    return render(request, "web/audit_list.html", context)
+
+
+@page
+def audit_export(request):
+    form, rows = _audit_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nhat-ky.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    write_audit_csv(response, rows[:100_000])
+    record_event(actor_of(request), "export", "core.changelog", "csv", form.cleaned_data)
+    return response
+
+
+@page
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.password_change(
+                actor=actor_of(request),
+                user=request.user,
+                old=form.cleaned_data["old"],
+                new=form.cleaned_data["new1"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Đã đổi mật khẩu."))
+            return redirect("home")
+    return render(request, "web/password_change.html", {"form": form})
+
+
+@page
+def tokens(request):
+    form, raw = TokenForm(request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        expires = form.cleaned_data["expires_on"]
+        expires_at = (
+            timezone.make_aware(dt.datetime.combine(expires, dt.time.max)) if expires else None
+        )
+        try:
+            _token, raw = account_services.token_create(
+                actor=actor_of(request),
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=expires_at,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    context = {"form": form, "raw": raw, "tokens": tokens_of(request.user)}
+    return render(request, "web/tokens.html", context)
+
+
+@require_POST
+@page
+def token_revoke(request, pk: int):
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise PermissionDenied
+    account_services.token_revoke(actor=actor_of(request), token=token)
+    messages.success(request, _("Đã thu hồi khóa %(name)s.") % {"name": token.name})
+    return redirect("tokens")
+
+
+def healthz(request):
+    """For load balancers: answers without a session and touches no personal data."""
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the request: the shell's context needs the database, which may be
+    # what failed.
+    return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
