@@ -40,7 +40,7 @@ def web_routes(resolver=None, prefix=""):
                 continue
             yield from web_routes(p, route)
         elif isinstance(p, URLPattern):
-            yield route
+            yield route.lstrip("^").rstrip("$")
 
 
 def fill_web(route: str, objs) -> str:

@@ -170,3 +170,16 @@ def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     account_services.token_revoke(actor=actor(request), token=token)
     return Status(204, None)
+
+
+def not_found(request):
+    """Any path under /api/ that no operation serves."""
+    from django.utils.translation import gettext as _
+
+    return errors.error_response(
+        api,
+        request,
+        404,
+        "not_found",
+        _("Không có địa chỉ API này: %(path)s") % {"path": request.path},
+    )

@@ -21,7 +21,6 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-N_ = gettext_noop
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -46,15 +45,15 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help=_("hiện hướng dẫn này rồi thoát"))
 
     PATTERNS = [
-        (r"unrecognized arguments: (.*)", N_("Tùy chọn hoặc tham số không được hỗ trợ: %(x)s")),
-        (r"the following arguments are required: (.*)", N_("Thiếu tham số bắt buộc: %(x)s")),
+        (r"unrecognized arguments: (.*)", gettext_noop("Tùy chọn hoặc tham số không được hỗ trợ: %(x)s")),
+        (r"the following arguments are required: (.*)", gettext_noop("Thiếu tham số bắt buộc: %(x)s")),
         (
             r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
-            N_("Giá trị không hợp lệ cho %(x)s: %(y)s (chọn một trong: %(z)s)"),
+            gettext_noop("Giá trị không hợp lệ cho %(x)s: %(y)s (chọn một trong: %(z)s)"),
         ),
-        (r"argument (.*?): expected one argument", N_("Tùy chọn %(x)s cần một giá trị")),
-        (r"argument (.*?): invalid (.*?) value: (.*)", N_("Giá trị không hợp lệ cho %(x)s: %(z)s")),
-        (r"argument (.*?): (.*)", N_("Tùy chọn %(x)s: %(y)s")),
+        (r"argument (.*?): expected one argument", gettext_noop("Tùy chọn %(x)s cần một giá trị")),
+        (r"argument (.*?): invalid (.*?) value: (.*)", gettext_noop("Giá trị không hợp lệ cho %(x)s: %(z)s")),
+        (r"argument (.*?): (.*)", gettext_noop("Tùy chọn %(x)s: %(y)s")),
     ]
 
     def error(self, message):
@@ -65,7 +64,8 @@ class Parser(argparse.ArgumentParser):
                 text = _(template) % {**{"x": "", "y": "", "z": ""}, **groups}
                 break
         hint = _("Xem: %(prog)s --help") % {"prog": self.prog}
-        sys.stderr.write(f"{self.prog}: {_('lỗi')}: {text}. {hint}\n")
+        label = _("lỗi")
+        sys.stderr.write(f"{self.prog}: {label}: {text}. {hint}\n")
         raise SystemExit(2)
 
 

@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except (CliError, DomainError) as exc:
-        sys.stderr.write(f"tongket: {_('lỗi')}: {exc}\n")
+        label = _("lỗi")
+        sys.stderr.write(f"tongket: {label}: {exc}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write(_("Đã dừng theo yêu cầu; các thay đổi dở dang không được ghi.") + "\n")
