@@ -44,7 +44,7 @@ check: $(VENV)/.stamp-test
 
 # Regenerates the gettext catalogues (needs GNU gettext) and compiles them with Babel.
 messages: $(VENV)/.stamp-test
-	cd tongket && ../$(BIN)/django-admin makemessages -l vi -l en --settings=config.settings --pythonpath=..
+	$(BIN)/python manage.py makemessages -l en -l vi --ignore=.venv --ignore=tests --ignore=bench --ignore=var --no-obsolete
 	$(BIN)/python -m tongket.core.i18n_compile
 
 bench: $(VENV)/.stamp-test

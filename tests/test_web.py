@@ -155,3 +155,8 @@ def test_english_is_available(client, cast):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
     assert 'lang="en"' in page and "Party members" in page
+
+
+def test_browser_language_does_not_override_vietnamese(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page

@@ -13,18 +13,22 @@ from tongket.domain.permissions import GrantScope, Role
 
 
 def grant_scopes_for(user: User) -> list[GrantScope]:
-    """The user's grants with the paths of their scope roots (one query)."""
-    rows = Grant.objects.filter(user=user).select_related("org", "unit")
-    return [
-        GrantScope(
-            role=Role(g.role),
-            kind="org" if g.org_id else "unit",
-            path=g.org.path if g.org_id else g.unit.path,
-            valid_from=g.valid_from,
-            valid_to=g.valid_to,
-        )
-        for g in rows
-    ]
+    """The user's grants with the paths of their scope roots (one query).
+
+    A grant over an organization also covers the area the organization is attached to (its
+    unit and the units under it, with the same role): the office of a ward committee keeps the
+    ward's neighbourhoods too.
+    """
+    scopes = []
+    for g in Grant.objects.filter(user=user).select_related("org__unit", "unit"):
+        dates = {"role": Role(g.role), "valid_from": g.valid_from, "valid_to": g.valid_to}
+        if g.unit_id:
+            scopes.append(GrantScope(kind="unit", path=g.unit.path, **dates))
+            continue
+        scopes.append(GrantScope(kind="org", path=g.org.path, **dates))
+        if g.org.unit_id:
+            scopes.append(GrantScope(kind="unit", path=g.org.unit.path, **dates))
+    return scopes
 
 
 def token_digest(raw: str) -> str:

@@ -21,8 +21,6 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-
-
 class HelpFormatter(argparse.HelpFormatter):
     """Help in the user's language: argparse's own headings are English otherwise."""
 
@@ -45,14 +43,23 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help=_("hiện hướng dẫn này rồi thoát"))
 
     PATTERNS = [
-        (r"unrecognized arguments: (.*)", gettext_noop("Tùy chọn hoặc tham số không được hỗ trợ: %(x)s")),
-        (r"the following arguments are required: (.*)", gettext_noop("Thiếu tham số bắt buộc: %(x)s")),
+        (
+            r"unrecognized arguments: (.*)",
+            gettext_noop("Tùy chọn hoặc tham số không được hỗ trợ: %(x)s"),
+        ),
+        (
+            r"the following arguments are required: (.*)",
+            gettext_noop("Thiếu tham số bắt buộc: %(x)s"),
+        ),
         (
             r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
             gettext_noop("Giá trị không hợp lệ cho %(x)s: %(y)s (chọn một trong: %(z)s)"),
         ),
         (r"argument (.*?): expected one argument", gettext_noop("Tùy chọn %(x)s cần một giá trị")),
-        (r"argument (.*?): invalid (.*?) value: (.*)", gettext_noop("Giá trị không hợp lệ cho %(x)s: %(z)s")),
+        (
+            r"argument (.*?): invalid (.*?) value: (.*)",
+            gettext_noop("Giá trị không hợp lệ cho %(x)s: %(z)s"),
+        ),
         (r"argument (.*?): (.*)", gettext_noop("Tùy chọn %(x)s: %(y)s")),
     ]
 

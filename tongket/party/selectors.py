@@ -31,7 +31,8 @@ def members_search(actor: Actor, query: str = "", org: PartyOrg | None = None) -
     if org is not None:
         rows = rows.filter(org__path__startswith=org.path)
     if q := fold(query):
-        rows = rows.filter(name_folded__contains=q) | rows.filter(card_number__startswith=q)
+        by_card = rows.filter(card_number__istartswith=query.strip())
+        rows = rows.filter(name_folded__contains=q) | by_card
     return rows
 
 
