@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import io
-import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.servers import TONGKET, running, scratch_env, wait_for
 from tongket.accounts.models import Grant, User
 from tongket.cli.main import build_parser, main
 from tongket.cli.reference import README, readme_section, reference
 from tongket.core.models import ChangeLog
 
-TONGKET = str(Path(sys.executable).with_name("tongket"))
 # Each leaf command and the test that runs it; the meta-test keeps this list complete.
 TESTED = {"init", "createuser", "grant", "serve", "demo", "audit list", "audit export"}
 
@@ -33,23 +30,6 @@ def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
         code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def scratch_env(tmp_path: Path, **extra) -> dict:
-    """A process environment with its own var/ and SQLite file, whatever the suite runs on."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGKET_")}
-    return {
-        **env,
-        "TONGKET_VAR_DIR": str(tmp_path),
-        "TONGKET_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        **extra,
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def leaf_commands(parser, prefix=()):
@@ -226,40 +206,18 @@ def test_unreachable_postgres_is_one_line(tmp_path):
 
 
 # --- the real server and the demo ----------------------------------------------------------
-def wait_for(url: str, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
-
-
 def test_serve_runs_gunicorn_with_static_files(tmp_path):
     env = scratch_env(tmp_path)
     subprocess.run([TONGKET, "init"], env=env, check=True, capture_output=True, timeout=120)
-    port = free_port()
-    server = subprocess.Popen(
-        [TONGKET, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        response = wait_for(f"http://127.0.0.1:{port}/healthz")
+    with running(["serve", "--workers", "1"], env, tmp_path / "server.log") as base:
+        response = wait_for(base + "/healthz")
         assert response.headers["Server"].startswith("gunicorn")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/") as page:
+        with urllib.request.urlopen(base + "/login/") as page:
             html = page.read().decode()
         assert "Đăng nhập" in html
         css = html.split('href="')[1].split('"')[0]  # the hashed, whitenoise-served stylesheet
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}") as sheet:
+        with urllib.request.urlopen(base + css) as sheet:
             assert sheet.status == 200 and b"--red" in sheet.read()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_serve_on_a_busy_port_is_one_line(tmp_path):

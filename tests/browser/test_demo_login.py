@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.test_cli import TONGKET, free_port, scratch_env, wait_for
+from tests.servers import running, scratch_env
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -33,20 +32,8 @@ def demo_server(tmp_path_factory):
     var = tmp_path_factory.mktemp("demo")
     env = scratch_env(var)
     env.pop("TONGKET_DATABASE_URL")
-    port = free_port()
-    server = subprocess.Popen(
-        [TONGKET, "demo", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", seconds=180)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running(["demo", "--workers", "2"], env, var / "server.log", seconds=300) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
