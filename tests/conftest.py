@@ -1,6 +1,6 @@
 """The named cast of test data: one city, two sibling party committees A and B, three users.
 
-    units   HCM (province) ─ D1 (district) ─ W1 (ward), W2 (ward)
+    units   HCM (province) ─ W1 (ward), W2 (ward)
     orgs    CITY ─ A (attached to W1) ─ A1 (grassroots) ─ A1a (sub-branch)
                  └ B (attached to W2) ─ B1 (grassroots branch)
     members Ánh (A1a), Bê (B1)
@@ -35,9 +35,8 @@ def system():
 def cast(db, system):
     s = system
     hcm = unit_create(actor=s, code="HCM", name="Thành phố Hồ Chí Minh", level="province")
-    d1 = unit_create(actor=s, code="D1", name="Quận Một", level="district", parent=hcm)
-    w1 = unit_create(actor=s, code="W1", name="Phường An", level="ward", parent=d1)
-    w2 = unit_create(actor=s, code="W2", name=f"Phường {B_MARKER}", level="ward", parent=d1)
+    w1 = unit_create(actor=s, code="W1", name="Phường An", level="ward", parent=hcm)
+    w2 = unit_create(actor=s, code="W2", name=f"Phường {B_MARKER}", level="ward", parent=hcm)
     city = org_create(
         actor=s, code="CITY", name="Đảng bộ Thành phố", kind="party_committee", unit=hcm
     )
@@ -93,3 +92,24 @@ def as_user(client):
 
 def actor_for(user) -> Actor:
     return Actor.for_user(user, "test-op")
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory):
+    """The demo database, built once per run by the real `tongket demo --no-serve`.
+
+    Returns the environment that points `tongket` at it, and the build's output.
+    """
+    import subprocess
+
+    from tests.servers import TONGKET, scratch_env
+
+    var = tmp_path_factory.mktemp("demo")
+    env = scratch_env(var)
+    env.pop("TONGKET_DATABASE_URL")
+    result = subprocess.run(
+        [TONGKET, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    env["TONGKET_DATABASE_URL"] = f"sqlite:///{var / 'demo.sqlite3'}"
+    return SimpleNamespace(env=env, var=var, stdout=result.stdout)

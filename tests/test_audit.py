@@ -57,7 +57,7 @@ def test_editing_outside_the_scope_is_refused_and_not_logged(cast):
         (
             "root",
             {"CITY", "A", "A1", "A1a", "B", "B1"},
-            {"HCM", "D1", "W1", "W2"},
+            {"HCM", "W1", "W2"},
             {"A-0001", "B-0001"},
         ),
     ],

@@ -18,7 +18,19 @@ from tongket.cli.reference import README, readme_section, reference
 from tongket.core.models import ChangeLog
 
 # Each leaf command and the test that runs it; the meta-test keeps this list complete.
-TESTED = {"init", "createuser", "grant", "serve", "demo", "audit list", "audit export"}
+TESTED = {
+    "init",
+    "createuser",
+    "grant",
+    "serve",
+    "demo",
+    "audit list",
+    "audit export",
+    "units count",
+    "units tree",
+    "units lineage",
+    "units affected",
+}
 
 
 def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
@@ -237,17 +249,17 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path):
     assert result.returncode == 1 and f"127.0.0.1:{port}" in result.stderr
 
 
-def test_demo_builds_from_the_scenarios_and_exits(tmp_path):
-    env = {**scratch_env(tmp_path)}
-    env.pop("TONGKET_DATABASE_URL")  # the demo picks its own file
-    result = subprocess.run(
-        [TONGKET, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    assert "bt2024" in result.stdout and "q3h12024" in result.stdout
-    assert "demo / tongket-demo" in result.stdout
-    assert (tmp_path / "demo.sqlite3").exists() and not (tmp_path / "tongket.sqlite3").exists()
+def test_demo_builds_from_the_scenarios_and_exits(demo_env):
+    assert "bt2024" in demo_env.stdout and "q3h12024" in demo_env.stdout
+    assert "demo / tongket-demo" in demo_env.stdout
+    assert (demo_env.var / "demo.sqlite3").exists()
+    assert not (demo_env.var / "tongket.sqlite3").exists()  # the office's database is untouched
+
+
+def test_demo_rebuilds_the_same_records(demo_env, tmp_path):
+    env = scratch_env(tmp_path)
+    env.pop("TONGKET_DATABASE_URL")
     again = subprocess.run(
-        [TONGKET, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+        [TONGKET, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=600
     )
-    assert again.returncode == 0 and again.stdout == result.stdout  # rebuilt, same records
+    assert again.returncode == 0 and again.stdout == demo_env.stdout  # same seed, same records

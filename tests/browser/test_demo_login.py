@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import running, scratch_env
+from tests.servers import running
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -27,12 +27,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """The product as `make demo` runs it: demo data built, gunicorn serving."""
-    var = tmp_path_factory.mktemp("demo")
-    env = scratch_env(var)
-    env.pop("TONGKET_DATABASE_URL")
-    with running(["demo", "--workers", "2"], env, var / "server.log", seconds=300) as base:
+def demo_server(demo_env):
+    """The product as `make demo` runs it: the demo data built, gunicorn serving it."""
+    log = demo_env.var / "server.log"
+    with running(["serve", "--workers", "2"], demo_env.env, log, seconds=60) as base:
         yield base
 
 

@@ -14,6 +14,7 @@ COMMANDS = [
     "tongket.cli.commands.setup",  # init, createuser, grant
     "tongket.cli.commands.serve",  # serve, demo
     "tongket.cli.commands.audit",  # audit list, audit export
+    "tongket.cli.commands.units",  # units count, tree, lineage, affected
 ]
 
 # Commands that choose their own database before Django starts (the demo never touches the

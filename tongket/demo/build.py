@@ -92,6 +92,9 @@ def _load(actor: Actor, data: dict, summary: Summary) -> None:
         if row["code"] not in units:
             units[row["code"]] = _unit(actor, row, units)
             summary.units += 1
+    summary.units += _neighbourhoods(actor, data.get("neighbourhoods"), units)
+    for row in sorted(data.get("events", []), key=lambda r: r["effective_on"]):
+        _event(actor, row, units)
     orgs = {o.code: o for o in PartyOrg.objects.all()}
     for row in data.get("orgs", []):
         if row["code"] not in orgs:
@@ -104,12 +107,82 @@ def _load(actor: Actor, data: dict, summary: Summary) -> None:
 
 
 def _unit(actor, row, units):
-    from tongket.registry.services import unit_create
+    from tongket.registry.services import EARLIEST, unit_create
 
     parent = units.get(row["parent"]) if row.get("parent") else None
     return unit_create(
-        actor=actor, code=row["code"], name=row["name"], level=row["level"], parent=parent
+        actor=actor, code=row["code"], name=row["name"], level=row["level"], parent=parent,
+        valid_from=row.get("valid_from", EARLIEST), valid_to=row.get("valid_to"),
+    )  # fmt: skip
+
+
+def _neighbourhoods(actor, spec: dict | None, units) -> int:
+    """Khu phố and tổ dân phố of each ward before the reorganization day, the new khu phố
+    after it, and one event per ward recording the change with its legal basis."""
+    from tongket.registry.services import basis_for, unit_create, unit_event_record
+    from tongket.registry.services import day_before as eve_of
+
+    if not spec:
+        return 0
+    day, basis, created = spec["reorganized_on"], basis_for(spec["basis"]), 0
+    for row in progress(spec["wards"], desc=_("Tạo khu phố")):
+        ward = units[row["ward"]]
+        old, groups = [], []
+        for i in range(1, row["old_neighbourhoods"] + 1):
+            kp = unit_create(
+                actor=actor,
+                code=f"{ward.code}-KP{i:02d}",
+                name=f"Khu phố {i}",
+                level="neighbourhood",
+                parent=ward,
+                valid_to=eve_of(day),
+            )
+            old.append(kp)
+        for i in range(row["resident_groups"]):
+            kp = old[i % len(old)]
+            groups.append(
+                unit_create(
+                    actor=actor,
+                    code=f"{kp.code}-T{i // len(old) + 1:02d}",
+                    name=f"Tổ dân phố {i + 1}",
+                    level="resident_group",
+                    parent=kp,
+                    valid_to=eve_of(day),
+                )
+            )
+        new = [
+            unit_create(
+                actor=actor,
+                code=f"{ward.code}-KPM{i:02d}",
+                name=f"Khu phố {i}",
+                level="neighbourhood",
+                parent=ward,
+                valid_from=day,
+            )
+            for i in range(1, row["new_neighbourhoods"] + 1)
+        ]
+        unit_event_record(
+            actor=actor, kind="rearrange", effective_on=day, sources=old, targets=new, basis=basis
+        )
+        unit_event_record(
+            actor=actor, kind="dissolve", effective_on=day, sources=groups, targets=[], basis=basis
+        )
+        created += len(old) + len(groups) + len(new)
+    return created
+
+
+def _event(actor, row, units) -> None:
+    from tongket.registry.services import basis_for, children_follow, unit_event_record
+
+    event = unit_event_record(
+        actor=actor,
+        kind=row["kind"],
+        effective_on=row["effective_on"],
+        sources=[units[c] for c in row["from"]],
+        targets=[units[c] for c in row["to"]],
+        basis=basis_for(row["basis"]),
     )
+    children_follow(actor=actor, event=event)
 
 
 def _org(actor, row, orgs, units):

@@ -1,29 +1,302 @@
-"""Writes to the unit registry: every one checks rights and writes an audit row."""
+"""Writes to the unit registry: dated versions and reorganization events.
+
+Every write checks the actor's right, validates against the domain rules on the dates it
+touches, and writes an audit row in the same transaction.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
-from tongket.core.services import node_create
+from tongket.core.audit import record_change, snapshot
+from tongket.core.permissions import require
 from tongket.domain.errors import DomainError
-from tongket.registry.models import AdminUnit
+from tongket.domain.legal import parse_legal_basis
+from tongket.domain.permissions import Target
+from tongket.domain.timeline import (
+    Version,
+    check_level,
+    check_no_cycle,
+    check_no_overlap,
+    day_before,
+)
+from tongket.domain.vnformat import format_date_short
+from tongket.registry.models import (
+    AdminUnit,
+    AdminUnitVersion,
+    LegalBasis,
+    UnitEvent,
+    UnitLineage,
+)
 
-# A child sits strictly below its parent in this order (a ward under a district or province).
-LEVEL_RANK = {level: rank for rank, level in enumerate(AdminUnit.Level.values)}
+# "Since before our records": the start of units whose creation date is not recorded.
+EARLIEST = date(1900, 1, 1)
+FIGURES = ("official_code", "households", "population", "area_km2")
+
+
+def as_version(v: AdminUnitVersion) -> Version:
+    return Version(v.unit_id, v.valid_from, v.valid_to, v.name, v.level, v.parent_id)
+
+
+def version_on(unit: AdminUnit, day: date) -> AdminUnitVersion | None:
+    return (
+        unit.versions.filter(valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .select_related("parent")
+        .first()
+    )
+
+
+def basis_for(text: str) -> LegalBasis:
+    parsed = parse_legal_basis(text)
+    basis, _created = LegalBasis.objects.get_or_create(
+        text=parsed.text, defaults={"number": parsed.number, "signed_on": parsed.signed_on}
+    )
+    return basis
+
+
+def _parent_version(parent: AdminUnit | None, day: date, name: str) -> AdminUnitVersion | None:
+    if parent is None:
+        return None
+    found = version_on(parent, day)
+    if found is None:
+        raise DomainError(
+            "unit.parent_missing",
+            _("Đơn vị cấp trên %(parent)s không tồn tại vào ngày %(day)s (khi đặt %(name)s).")
+            % {"parent": parent.code, "day": format_date_short(day), "name": name},
+        )
+    return found
+
+
+def _parents_on(day: date) -> dict[int, int | None]:
+    rows = AdminUnitVersion.objects.filter(valid_from__lte=day).exclude(valid_to__lt=day)
+    return dict(rows.values_list("unit_id", "parent_id"))
+
+
+def _refresh_identity(unit: AdminUnit) -> None:
+    """The identity mirrors its latest version (name, level, parent, path) for grants."""
+    latest = unit.versions.order_by("-valid_from").first()
+    moved = unit.parent_id != latest.parent_id
+    unit.name, unit.level, unit.parent_id = latest.name, latest.level, latest.parent_id
+    unit.path = unit.build_path() if unit.pk else unit.path
+    unit.save(update_fields=["name", "level", "parent", "path"])
+    if moved:
+        for child in AdminUnit.objects.filter(parent=unit):
+            _refresh_identity(child)
+
+
+@transaction.atomic
+def unit_version_add(
+    *,
+    actor: Actor,
+    unit: AdminUnit,
+    valid_from: date,
+    valid_to: date | None = None,
+    name: str,
+    level: str,
+    parent: AdminUnit | None = None,
+    basis: LegalBasis | None = None,
+    **figures,
+) -> AdminUnitVersion:
+    """Adds a dated version to a unit after checking dates, overlap, parent, level and cycles."""
+    require(actor, "edit", parent.scope_target() if parent else Target(unit_path="/"))
+    new = Version(unit.pk or 0, valid_from, valid_to, name, level, parent.pk if parent else None)
+    existing = [as_version(v) for v in unit.versions.all()] if unit.pk else []
+    check_no_overlap([*existing, new])
+    parent_version = _parent_version(parent, valid_from, name)
+    parent_level = parent_version.level if parent_version else None
+    check_level(level, parent_level, name, valid_from, valid_to)
+    if unit.pk and parent:
+        check_no_cycle(_parents_on(valid_from), unit.pk, parent.pk)
+    version = AdminUnitVersion.objects.create(
+        unit=unit, valid_from=valid_from, valid_to=valid_to, name=name, level=level,
+        parent=parent, basis=basis, **{k: v for k, v in figures.items() if k in FIGURES},
+    )  # fmt: skip
+    _refresh_identity(unit)
+    record_change(actor, "create", version, after=snapshot(version))
+    return version
 
 
 @transaction.atomic
 def unit_create(
-    *, actor: Actor, code: str, name: str, level: str, parent: AdminUnit | None = None
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    level: str,
+    parent: AdminUnit | None = None,
+    valid_from: date = EARLIEST,
+    valid_to: date | None = None,
+    basis: LegalBasis | None = None,
+    **figures,
 ) -> AdminUnit:
-    if level not in LEVEL_RANK:
-        raise DomainError("unit.level", _("Cấp đơn vị không hợp lệ: %(v)s.") % {"v": level})
-    if parent is not None and LEVEL_RANK[level] <= LEVEL_RANK[parent.level]:
+    """A new unit identity with its first version."""
+    code = code.strip()
+    if not code:
+        raise DomainError("code.empty", _("Mã không được để trống."))
+    if AdminUnit.objects.filter(code=code).exists():
+        raise DomainError("code.exists", _("Mã %(code)s đã có.") % {"code": code})
+    unit = AdminUnit.objects.create(code=code, name=name, level=level, parent=parent)
+    unit_version_add(
+        actor=actor, unit=unit, valid_from=valid_from, valid_to=valid_to, name=name, level=level,
+        parent=parent, basis=basis, **figures,
+    )  # fmt: skip
+    unit.refresh_from_db()
+    record_change(actor, "create", unit, after=snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def unit_close(*, actor: Actor, unit: AdminUnit, last_day: date) -> AdminUnitVersion:
+    """Ends the unit's open version on `last_day` (the day before a reorganization)."""
+    require(actor, "edit", unit.scope_target())
+    version = unit.versions.filter(valid_to__isnull=True).first()
+    if version is None or version.valid_from > last_day:
         raise DomainError(
-            "unit.level",
-            _("Không thể đặt %(child)s dưới %(parent)s.")
-            % {"child": AdminUnit.Level(level).label, "parent": parent.get_level_display()},
+            "unit.not_open",
+            _("%(name)s không có phiên bản còn hiệu lực đến ngày %(day)s.")
+            % {"name": unit.name, "day": format_date_short(last_day)},
         )
-    return node_create(actor, AdminUnit, parent=parent, code=code, name=name, level=level)
+    before = snapshot(version)
+    version.valid_to = last_day
+    version.save(update_fields=["valid_to"])
+    record_change(actor, "update", version, before=before, after=snapshot(version))
+    return version
+
+
+# How many predecessors and successors each kind of event takes: (min from, max from, min to,
+# max to); None is "any number".
+EVENT_SHAPE = {
+    "merge": (1, None, 1, 1),
+    "split": (1, 1, 2, None),
+    "rename": (1, 1, 1, 1),
+    "establish": (0, 0, 1, None),
+    "dissolve": (1, None, 0, 0),
+    "move": (1, 1, 1, 1),
+    "rearrange": (1, None, 1, None),
+}
+
+
+def _check_shape(kind: str, sources: list, targets: list) -> None:
+    if kind not in EVENT_SHAPE:
+        raise DomainError("event.kind", _("Loại sắp xếp không hợp lệ: %(v)s.") % {"v": kind})
+    low_from, high_from, low_to, high_to = EVENT_SHAPE[kind]
+    if not (low_from <= len(sources) <= (high_from or 10**6)) or not (
+        low_to <= len(targets) <= (high_to or 10**6)
+    ):
+        raise DomainError(
+            "event.shape",
+            _("Sự kiện %(kind)s không hợp với %(n_from)d đơn vị cũ và %(n_to)d đơn vị mới.")
+            % {"kind": UnitEvent.Kind(kind).label, "n_from": len(sources), "n_to": len(targets)},
+        )
+
+
+def _check_alive(unit: AdminUnit, day: date, code: str) -> AdminUnitVersion:
+    version = version_on(unit, day)
+    if version is None:
+        raise DomainError(
+            code,
+            _("Đơn vị %(unit)s không tồn tại vào ngày %(day)s.")
+            % {"unit": unit.code, "day": format_date_short(day)},
+        )
+    return version
+
+
+def _check_event_dates(sources, targets, effective_on: date) -> None:
+    """Old units existed the day before; new ones exist from the day; the ones that do not
+    continue have ended the day before."""
+    eve = day_before(effective_on)
+    for unit in sources:
+        _check_alive(unit, eve, "event.source_gone")
+    for unit in targets:
+        _check_alive(unit, effective_on, "event.target_missing")
+    for unit in sources:
+        if unit not in targets and version_on(unit, effective_on) is not None:
+            raise DomainError(
+                "event.source_continues",
+                _("Đơn vị %(unit)s vẫn còn hiệu lực từ ngày %(day)s; hãy kết thúc nó trước.")
+                % {"unit": unit.code, "day": format_date_short(effective_on)},
+            )
+
+
+@transaction.atomic
+def unit_event_record(
+    *,
+    actor: Actor,
+    kind: str,
+    effective_on: date,
+    sources: list[AdminUnit],
+    targets: list[AdminUnit],
+    basis: LegalBasis,
+    note: str = "",
+    whole: bool | None = None,
+) -> UnitEvent:
+    """Records a reorganization and its lineage edges, after checking it fits the versions.
+
+    Recording the same event again (same kind, day, old and new codes) changes nothing.
+    """
+    _check_shape(kind, sources, targets)
+    for unit in [*sources, *targets]:
+        require(actor, "edit", unit.scope_target())
+    key = "|".join([kind, effective_on.isoformat(), ";".join(sorted(u.code for u in sources)),
+                    ";".join(sorted(u.code for u in targets))])  # fmt: skip
+    if found := UnitEvent.objects.filter(key=key).first():
+        return found
+    _check_event_dates(sources, targets, effective_on)
+    event = UnitEvent.objects.create(
+        kind=kind, effective_on=effective_on, basis=basis, note=note, key=key
+    )
+    is_whole = kind not in ("split", "rearrange") if whole is None else whole
+    for old in sources:
+        for new in targets:
+            if old != new:  # a unit that absorbs others continues; it is not its own successor
+                UnitLineage.objects.create(
+                    event=event, predecessor=old, successor=new, whole=is_whole
+                )
+    record_change(actor, "create", event, after={"key": key, "basis": basis.text})
+    return event
+
+
+@transaction.atomic
+def children_follow(*, actor: Actor, event: UnitEvent) -> int:
+    """Moves the children of every old unit that ended with `event` under its first successor,
+    from the event's day (a ward's neighbourhoods follow the ward they were merged into).
+
+    Returns how many children moved.
+    """
+    eve, day = day_before(event.effective_on), event.effective_on
+    first: dict[int, AdminUnit] = {}
+    for edge in event.edges.select_related("successor").order_by("id"):
+        first.setdefault(edge.predecessor_id, edge.successor)
+    moved = 0
+    for old_id, successor in first.items():
+        children = AdminUnitVersion.objects.filter(parent_id=old_id, valid_from__lte=eve).exclude(
+            valid_to__lt=day
+        )
+        for version in children.select_related("unit"):
+            _reparent(actor, version, successor, eve)
+            moved += 1
+    return moved
+
+
+def _reparent(actor: Actor, version: AdminUnitVersion, parent: AdminUnit, eve: date) -> None:
+    end = version.valid_to
+    before = snapshot(version)
+    version.valid_to = eve
+    version.save(update_fields=["valid_to"])
+    record_change(actor, "update", version, before=before, after=snapshot(version))
+    unit_version_add(
+        actor=actor, unit=version.unit, valid_from=day_after(eve), valid_to=end,
+        name=version.name, level=version.level, parent=parent, basis=version.basis,
+        **{k: getattr(version, k) for k in FIGURES},
+    )  # fmt: skip
+
+
+def day_after(day: date) -> date:
+    from datetime import timedelta
+
+    return day + timedelta(days=1)
