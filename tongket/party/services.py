@@ -1,8 +1,10 @@
-"""Writes to the party registry: every one checks rights and writes an audit row."""
+"""Writes to the party registry: organizations with dated versions, members with their
+memberships and statuses, terms and positions. Each checks rights, validates on the dates it
+touches, and writes its audit row in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,12 +13,24 @@ from django.utils.translation import gettext as _
 from tongket.core.actor import Actor
 from tongket.core.audit import record_change, snapshot
 from tongket.core.permissions import require
-from tongket.core.services import node_create
 from tongket.domain.errors import DomainError
+from tongket.domain.party import check_member_dates, check_one_place, check_org_parent
+from tongket.domain.permissions import Target
 from tongket.domain.text import fold
-from tongket.party.models import Member, PartyOrg
+from tongket.domain.timeline import Version, check_no_overlap
+from tongket.domain.vnformat import format_date_short
+from tongket.party.models import (
+    Member,
+    Membership,
+    MemberStatusPeriod,
+    PartyOrg,
+    PartyOrgVersion,
+    Position,
+    Term,
+)
 from tongket.registry.models import AdminUnit
 
+EARLIEST = date(1900, 1, 1)
 MEMBER_FIELDS = [
     "card_number",
     "full_name",
@@ -24,9 +38,79 @@ MEMBER_FIELDS = [
     "gender",
     "org_id",
     "admitted_on",
+    "decided_on",
     "confirmed_on",
     "status",
 ]
+# Statuses that end the member's official membership on the day they start.
+LEAVING = {"transferred_out", "deceased", "struck_off", "expelled", "left"}
+
+
+def _day_before(day: date) -> date:
+    return day - timedelta(days=1)
+
+
+def org_version_on(org: PartyOrg, day: date) -> PartyOrgVersion | None:
+    return org.versions.filter(valid_from__lte=day).exclude(valid_to__lt=day).first()
+
+
+def _require_alive(org: PartyOrg, day: date) -> PartyOrgVersion:
+    version = org_version_on(org, day)
+    if version is None:
+        raise DomainError(
+            "org.missing_on",
+            _("Tổ chức %(org)s không tồn tại vào ngày %(day)s.")
+            % {"org": org.code, "day": format_date_short(day)},
+        )
+    return version
+
+
+def _refresh_identity(org: PartyOrg) -> None:
+    latest = org.versions.order_by("-valid_from").first()
+    org.name, org.kind = latest.name, latest.kind
+    org.parent_id, org.unit_id = latest.parent_id, latest.unit_id
+    org.path = org.build_path()
+    org.save(update_fields=["name", "kind", "parent", "unit", "path"])
+
+
+@transaction.atomic
+def org_version_add(
+    *,
+    actor: Actor,
+    org: PartyOrg,
+    valid_from: date,
+    valid_to: date | None = None,
+    name: str,
+    kind: str,
+    parent: PartyOrg | None = None,
+    unit: AdminUnit | None = None,
+) -> PartyOrgVersion:
+    """Adds a dated version after checking dates, overlap, the parent on the day and its kind."""
+    require(actor, "edit", parent.scope_target() if parent else Target(org_path="/"))
+    new = Version(org.pk, valid_from, valid_to, name, kind, parent.pk if parent else None)
+    check_no_overlap(
+        [
+            *(
+                Version(v.org_id, v.valid_from, v.valid_to, v.name, v.kind, v.parent_id)
+                for v in org.versions.all()
+            ),
+            new,
+        ]
+    )
+    parent_kind = _require_alive(parent, valid_from).kind if parent else None
+    check_org_parent(kind, parent_kind, name)
+    version = PartyOrgVersion.objects.create(
+        org=org,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        name=name,
+        kind=kind,
+        parent=parent,
+        unit=unit,
+    )
+    _refresh_identity(org)
+    record_change(actor, "create", version, after=snapshot(version))
+    return version
 
 
 @transaction.atomic
@@ -38,23 +122,37 @@ def org_create(
     kind: str,
     parent: PartyOrg | None = None,
     unit: AdminUnit | None = None,
+    valid_from: date = EARLIEST,
+    valid_to: date | None = None,
 ) -> PartyOrg:
-    if kind not in PartyOrg.Kind.values:
-        raise DomainError("org.kind", _("Loại tổ chức không hợp lệ: %(v)s.") % {"v": kind})
-    return node_create(actor, PartyOrg, parent=parent, code=code, name=name, kind=kind, unit=unit)
+    """A new organization identity with its first version."""
+    code = code.strip()
+    if not code:
+        raise DomainError("code.empty", _("Mã không được để trống."))
+    if PartyOrg.objects.filter(code=code).exists():
+        raise DomainError("code.exists", _("Mã %(code)s đã có.") % {"code": code})
+    org = PartyOrg.objects.create(code=code, name=name, kind=kind, parent=parent, unit=unit)
+    org_version_add(
+        actor=actor,
+        org=org,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        name=name,
+        kind=kind,
+        parent=parent,
+        unit=unit,
+    )
+    org.refresh_from_db()
+    record_change(actor, "create", org, after=snapshot(org))
+    return org
 
 
-def _check_member_dates(birth_date: date, admitted_on: date, confirmed_on: date | None) -> None:
-    today = timezone.localdate()
-    for label, value in ((_("Ngày sinh"), birth_date), (_("Ngày vào Đảng"), admitted_on)):
-        if value > today:
-            raise DomainError(
-                "date.future", _("%(f)s ở tương lai: %(v)s.") % {"f": label, "v": value}
-            )
-    if admitted_on <= birth_date:
-        raise DomainError("member.dates", _("Ngày vào Đảng phải sau ngày sinh."))
-    if confirmed_on and confirmed_on < admitted_on:
-        raise DomainError("member.dates", _("Ngày chính thức đứng trước ngày vào Đảng."))
+def _official_periods(member: Member, extra=None):
+    rows = [
+        (m.valid_from, m.valid_to, m.org.name)
+        for m in member.memberships.filter(kind="official").select_related("org")
+    ]
+    return rows + ([extra] if extra else [])
 
 
 @transaction.atomic
@@ -68,15 +166,22 @@ def member_create(
     gender: str,
     admitted_on: date,
     confirmed_on: date | None = None,
+    decided_on: date | None = None,
+    national_id: str = "",
+    since: date | None = None,
 ) -> Member:
-    """Registers a member in `org`. Needs the edit right on the organization."""
+    """Registers a member, active in `org` from `since` (default: the admission day)."""
     require(actor, "edit", org.scope_target())
     card_number, full_name = card_number.strip(), " ".join(full_name.split())
     if not card_number or not full_name:
         raise DomainError("member.invalid", _("Số thẻ và họ tên không được để trống."))
     if gender not in Member.Gender.values:
         raise DomainError("member.gender", _("Giới tính không hợp lệ: %(v)s.") % {"v": gender})
-    _check_member_dates(birth_date, admitted_on, confirmed_on)
+    check_member_dates(birth_date, admitted_on, confirmed_on, decided_on, timezone.localdate())
+    since = since or admitted_on
+    if since < admitted_on:
+        raise DomainError("member.since", _("Ngày bắt đầu sinh hoạt đứng trước ngày vào Đảng."))
+    _require_alive(org, since)
     if Member.objects.filter(card_number=card_number).exists():
         raise DomainError(
             "member.duplicate", _("Số thẻ đảng viên %(c)s đã có.") % {"c": card_number}
@@ -89,9 +194,122 @@ def member_create(
         birth_date=birth_date,
         gender=gender,
         admitted_on=admitted_on,
+        decided_on=decided_on,
         confirmed_on=confirmed_on,
+        national_id=national_id.strip(),
     )
+    Membership.objects.create(member=member, org=org, valid_from=since)
     record_change(actor, "create", member, after=snapshot(member, MEMBER_FIELDS))
+    return member
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    actor: Actor,
+    member: Member,
+    to_org: PartyOrg,
+    on: date,
+    kind: str = "official",
+    note: str = "",
+) -> Membership:
+    """Moves a member's official membership to `to_org` from `on`, or adds a temporary one."""
+    require(actor, "edit", member.scope_target())
+    require(actor, "edit", to_org.scope_target())
+    if on < member.admitted_on:
+        raise DomainError(
+            "transfer.before_admission",
+            _("Ngày chuyển sinh hoạt (%(on)s) đứng trước ngày vào Đảng (%(adm)s).")
+            % {"on": format_date_short(on), "adm": format_date_short(member.admitted_on)},
+        )
+    if on > timezone.localdate():
+        raise DomainError("date.future", _("Ngày chuyển ở tương lai: %(d)s.") % {"d": on})
+    _require_alive(to_org, on)
+    if kind == "temporary":
+        return _host(actor, member, to_org, on, note)
+    current = member.memberships.filter(kind="official", valid_to__isnull=True).first()
+    if current is None or current.valid_from >= on:
+        raise DomainError(
+            "transfer.no_current",
+            _("%(name)s không đang sinh hoạt chính thức ở đâu trước ngày %(on)s.")
+            % {"name": member.full_name, "on": format_date_short(on)},
+        )
+    if current.org_id == to_org.pk:
+        raise DomainError("transfer.same", _("Đảng viên đã sinh hoạt ở %(o)s.") % {"o": to_org})
+    before = snapshot(member, MEMBER_FIELDS)
+    current.valid_to = _day_before(on)
+    current.save(update_fields=["valid_to"])
+    moved = Membership.objects.create(member=member, org=to_org, valid_from=on, note=note)
+    member.org = to_org
+    member.save(update_fields=["org"])
+    record_change(
+        actor,
+        "update",
+        member,
+        before=before,
+        after=snapshot(member, MEMBER_FIELDS),
+        purpose=_("chuyển sinh hoạt"),
+    )
+    return moved
+
+
+def _host(actor, member, org, on, note) -> Membership:
+    if member.memberships.filter(kind="temporary", valid_to__isnull=True).exists():
+        raise DomainError("transfer.hosted_twice", _("Đảng viên đang sinh hoạt tạm thời nơi khác."))
+    hosted = Membership.objects.create(
+        member=member, org=org, kind="temporary", valid_from=on, note=note
+    )
+    record_change(actor, "create", hosted, after=snapshot(hosted))
+    return hosted
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: Actor,
+    member: Member,
+    org: PartyOrg,
+    valid_from: date,
+    valid_to: date | None = None,
+    note: str = "",
+) -> Membership:
+    """Records a past official membership (history from the archive), checking it does not
+    overlap another official one and starts after admission."""
+    require(actor, "edit", org.scope_target())
+    if valid_from < member.admitted_on:
+        raise DomainError("member.since", _("Ngày bắt đầu sinh hoạt đứng trước ngày vào Đảng."))
+    _require_alive(org, valid_from)
+    check_one_place(_official_periods(member, (valid_from, valid_to, org.name)), member.full_name)
+    row = Membership.objects.create(
+        member=member, org=org, valid_from=valid_from, valid_to=valid_to, note=note
+    )
+    record_change(actor, "create", row, after=snapshot(row))
+    return row
+
+
+@transaction.atomic
+def member_status_set(
+    *, actor: Actor, member: Member, status: str, on: date, note: str = ""
+) -> Member:
+    """Sets a status from `on` (exempted, suspended, deceased…); leaving statuses end the
+    official membership the day before."""
+    require(actor, "edit", member.scope_target())
+    if status not in Member.Status.values:
+        raise DomainError("member.status", _("Trạng thái không hợp lệ: %(v)s.") % {"v": status})
+    if on < member.admitted_on or on > timezone.localdate():
+        raise DomainError(
+            "member.status_date",
+            _("Ngày đổi trạng thái không hợp lệ: %(d)s.") % {"d": format_date_short(on)},
+        )
+    before = snapshot(member, MEMBER_FIELDS)
+    member.status_periods.filter(valid_to__isnull=True).update(valid_to=_day_before(on))
+    if status != "active":
+        MemberStatusPeriod.objects.create(member=member, status=status, valid_from=on, note=note)
+    if status in LEAVING:
+        member.memberships.filter(valid_to__isnull=True).update(valid_to=_day_before(on))
+    member.status = status
+    member.save(update_fields=["status"])
+    record_change(actor, "update", member, before=before, after=snapshot(member, MEMBER_FIELDS))
     return member
 
 
@@ -107,3 +325,51 @@ def member_rename(*, actor: Actor, member: Member, full_name: str) -> Member:
     member.save(update_fields=["full_name", "name_folded"])
     record_change(actor, "update", member, before=before, after=snapshot(member, MEMBER_FIELDS))
     return member
+
+
+@transaction.atomic
+def term_create(*, actor: Actor, org: PartyOrg, number: int, start_year: int, end_year: int):
+    require(actor, "edit", org.scope_target())
+    if end_year <= start_year:
+        raise DomainError("term.years", _("Năm kết thúc nhiệm kỳ phải sau năm bắt đầu."))
+    term, created = Term.objects.get_or_create(
+        org=org, number=number, defaults={"start_year": start_year, "end_year": end_year}
+    )
+    if created:
+        record_change(actor, "create", term, after=snapshot(term))
+    return term
+
+
+@transaction.atomic
+def position_create(
+    *,
+    actor: Actor,
+    holder_name: str,
+    title: str,
+    body: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    org: PartyOrg | None = None,
+    term: Term | None = None,
+    unit: AdminUnit | None = None,
+    member: Member | None = None,
+) -> Position:
+    """A post held by a person on dates; one person may hold several (F02)."""
+    require(actor, "edit", (org or unit).scope_target())
+    if body not in Position.Body.values:
+        raise DomainError("position.body", _("Cơ quan không hợp lệ: %(v)s.") % {"v": body})
+    if valid_to and valid_to < valid_from:
+        raise DomainError("position.dates", _("Ngày thôi giữ chức đứng trước ngày bắt đầu."))
+    position = Position.objects.create(
+        holder_name=" ".join(holder_name.split()),
+        title=title,
+        body=body,
+        org=org,
+        term=term,
+        unit=unit,
+        member=member,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    record_change(actor, "create", position, after=snapshot(position))
+    return position
