@@ -68,3 +68,28 @@ def record_event(
         after=extra or None,
         purpose=str((extra or {}).get("purpose", ""))[:200],
     )
+
+
+def record_changes_bulk(actor: Actor, action: str, objs: list, afters: list[dict]) -> None:
+    """One audit row per object, written in one statement (bulk imports and generators).
+
+    Same columns as record_change; call inside the service's transaction.
+    """
+    rows = []
+    for obj, after in zip(objs, afters, strict=True):
+        org_path, unit_path = scope_of(obj)
+        rows.append(
+            ChangeLog(
+                user=_user_of(actor),
+                user_name=actor.name[:150],
+                operation_id=actor.operation_id,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                after=after,
+                scope_org_path=org_path,
+                scope_unit_path=unit_path,
+            )
+        )
+    ChangeLog.objects.bulk_create(rows, batch_size=2000)

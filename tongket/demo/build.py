@@ -101,6 +101,14 @@ def _load(actor: Actor, data: dict, summary: Summary) -> None:
             orgs[row["code"]] = _org(actor, row, orgs, units)
             summary.orgs += 1
     summary.members += _members(actor, data.get("generate", {}), data.get("orgs", []), orgs)
+    if party := data.get("party"):
+        created, members = _party(actor, party, data.get("neighbourhoods", {}), units, orgs)
+        summary.orgs += created
+        summary.members += members
+    for row in data.get("terms", []):
+        _term(actor, row, orgs)
+    for row in data.get("positions", []):
+        _position(actor, row, orgs, units)
     for row in data.get("users", []):
         _user(actor, row, orgs)
         summary.users.append((row["username"], row["password"], row["full_name"]))
@@ -235,3 +243,117 @@ def _user(actor, row, orgs) -> None:
         actor=actor, username=row["username"], password=row["password"], full_name=row["full_name"]
     )
     grant_create(actor=actor, user=user, role=Role[row["role"].upper()], scope=orgs[row["org"]])
+
+
+def _party(actor, spec: dict, neighbourhoods: dict, units, orgs) -> tuple[int, int]:
+    """The grassroots organizations of a committee, their sub-branches and members."""
+    from tongket.party.services import org_create
+
+    top = orgs[spec["committee"]]
+    rng = random.Random(spec["seed"])
+    new_kp = {w["ward"]: w["new_neighbourhoods"] for w in neighbourhoods.get("wards", [])}
+    branches: list = []  # (organization, size range)
+    created = 0
+
+    def make(code, name, kind, parent, unit=None):
+        nonlocal created
+        created += 1
+        orgs[code] = org_create(
+            actor=actor, code=code, name=name, kind=kind, parent=parent, unit=unit
+        )
+        return orgs[code]
+
+    for ward_code in spec["wards"]:
+        ward = units[ward_code]
+        committee = make(
+            f"{top.code}-{ward_code}", f"Đảng bộ {ward.name}", "grassroots_committee", top, ward
+        )
+        names = [f"Chi bộ Khu phố {i}" for i in range(1, new_kp.get(ward_code, 0) + 1)]
+        for i, name in enumerate([*names, *spec["ward_extra_branches"]], start=1):
+            branches.append(
+                (
+                    make(f"{committee.code}-CB{i:02d}", name, "sub_branch", committee),
+                    spec["members_per_sub_branch"],
+                )
+            )
+    for n, row in enumerate(spec["committees"], start=1):
+        committee = make(f"{top.code}-DBCS{n:02d}", row["name"], "grassroots_committee", top)
+        for i in range(1, row["sub_branches"] + 1):
+            branches.append(
+                (
+                    make(f"{committee.code}-CB{i:02d}", f"Chi bộ {i}", "sub_branch", committee),
+                    spec["members_per_sub_branch"],
+                )
+            )
+    for n, name in enumerate(spec["grassroots_branches"], start=1):
+        branches.append(
+            (
+                make(f"{top.code}-CBCS{n:02d}", name, "grassroots_branch", top),
+                spec["members_per_grassroots_branch"],
+            )
+        )
+    return created, _party_members(actor, spec, rng, branches)
+
+
+def _party_members(actor, spec, rng, branches) -> int:
+    from tongket.party.services import NewMember, members_register_bulk
+
+    rows, count = [], 0
+    for org, (low, high) in branches:
+        for _i in range(rng.randint(low, high)):
+            count += 1
+            gender = rng.choice(["male", "female"])
+            birth = dt.date(rng.randint(1945, 2000), rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < spec["probationary_share"]:
+                admitted = dt.date(2024, rng.randint(1, 6), rng.randint(1, 28))
+                confirmed = None
+            else:
+                admitted = min(
+                    birth + dt.timedelta(days=rng.randint(19 * 365, 45 * 365)), dt.date(2023, 6, 30)
+                )
+                confirmed = admitted + dt.timedelta(days=365)
+            rows.append(
+                NewMember(
+                    org=org,
+                    card_number=f"{spec['card_prefix']}{count:06d}",
+                    full_name=person_name(rng, gender),
+                    birth_date=birth,
+                    gender=gender,
+                    admitted_on=admitted,
+                    decided_on=admitted - dt.timedelta(days=rng.randint(5, 25)),
+                    confirmed_on=confirmed,
+                )
+            )
+    members_register_bulk(actor=actor, rows=rows)
+    return count
+
+
+def _term(actor, row, orgs) -> None:
+    from tongket.party.services import term_create
+
+    term_create(
+        actor=actor,
+        org=orgs[row["org"]],
+        number=row["number"],
+        start_year=row["start_year"],
+        end_year=row["end_year"],
+    )
+
+
+def _position(actor, row, orgs, units) -> None:
+    from tongket.party.models import Term
+    from tongket.party.services import position_create
+
+    org = orgs.get(row.get("org", ""))
+    term = Term.objects.get(org=org, number=row["term"]) if row.get("term") else None
+    position_create(
+        actor=actor,
+        holder_name=row["holder"],
+        title=row["title"],
+        body=row["body"],
+        org=org,
+        term=term,
+        unit=units.get(row.get("unit", "")),
+        valid_from=row["valid_from"],
+        valid_to=row.get("valid_to"),
+    )

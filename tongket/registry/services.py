@@ -105,18 +105,26 @@ def unit_version_add(
     """Adds a dated version to a unit after checking dates, overlap, parent, level and cycles."""
     require(actor, "edit", parent.scope_target() if parent else Target(unit_path="/"))
     new = Version(unit.pk or 0, valid_from, valid_to, name, level, parent.pk if parent else None)
-    existing = [as_version(v) for v in unit.versions.all()] if unit.pk else []
+    existing = [as_version(v) for v in unit.versions.all()] if not _fresh(unit) else []
     check_no_overlap([*existing, new])
     parent_version = _parent_version(parent, valid_from, name)
     parent_level = parent_version.level if parent_version else None
     check_level(level, parent_level, name, valid_from, valid_to)
-    if unit.pk and parent:
+    # Only a unit that already has children can become its own ancestor.
+    if parent and not _fresh(unit) and AdminUnitVersion.objects.filter(parent=unit).exists():
         check_no_cycle(_parents_on(valid_from), unit.pk, parent.pk)
     version = AdminUnitVersion.objects.create(
-        unit=unit, valid_from=valid_from, valid_to=valid_to, name=name, level=level,
-        parent=parent, basis=basis, **{k: v for k, v in figures.items() if k in FIGURES},
-    )  # fmt: skip
-    _refresh_identity(unit)
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        name=name,
+        level=level,
+        parent=parent,
+        basis=basis,
+        **{k: v for k, v in figures.items() if k in FIGURES},
+    )
+    if not _fresh(unit):  # a new identity was written with its first version's values
+        _refresh_identity(unit)
     record_change(actor, "create", version, after=snapshot(version))
     return version
 
@@ -141,13 +149,27 @@ def unit_create(
     if AdminUnit.objects.filter(code=code).exists():
         raise DomainError("code.exists", _("Mã %(code)s đã có.") % {"code": code})
     unit = AdminUnit.objects.create(code=code, name=name, level=level, parent=parent)
+    unit.path = unit.build_path()
+    unit.save(update_fields=["path"])
+    unit._fresh = True  # no versions yet: unit_version_add may skip what cannot apply
     unit_version_add(
-        actor=actor, unit=unit, valid_from=valid_from, valid_to=valid_to, name=name, level=level,
-        parent=parent, basis=basis, **figures,
-    )  # fmt: skip
-    unit.refresh_from_db()
+        actor=actor,
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        name=name,
+        level=level,
+        parent=parent,
+        basis=basis,
+        **figures,
+    )
+    del unit._fresh
     record_change(actor, "create", unit, after=snapshot(unit))
     return unit
+
+
+def _fresh(unit: AdminUnit) -> bool:
+    return getattr(unit, "_fresh", False)
 
 
 @transaction.atomic
@@ -206,16 +228,24 @@ def _check_alive(unit: AdminUnit, day: date, code: str) -> AdminUnitVersion:
     return version
 
 
+def _alive_on(units, day: date) -> set[int]:
+    rows = AdminUnitVersion.objects.filter(unit__in=units, valid_from__lte=day)
+    return set(rows.exclude(valid_to__lt=day).values_list("unit_id", flat=True))
+
+
 def _check_event_dates(sources, targets, effective_on: date) -> None:
     """Old units existed the day before; new ones exist from the day; the ones that do not
-    continue have ended the day before."""
+    continue have ended the day before. (Two queries, whatever the number of units.)"""
     eve = day_before(effective_on)
+    existed, exists = _alive_on(sources, eve), _alive_on([*sources, *targets], effective_on)
     for unit in sources:
-        _check_alive(unit, eve, "event.source_gone")
+        if unit.pk not in existed:
+            _check_alive(unit, eve, "event.source_gone")
     for unit in targets:
-        _check_alive(unit, effective_on, "event.target_missing")
+        if unit.pk not in exists:
+            _check_alive(unit, effective_on, "event.target_missing")
     for unit in sources:
-        if unit not in targets and version_on(unit, effective_on) is not None:
+        if unit not in targets and unit.pk in exists:
             raise DomainError(
                 "event.source_continues",
                 _("Đơn vị %(unit)s vẫn còn hiệu lực từ ngày %(day)s; hãy kết thúc nó trước.")
@@ -242,8 +272,14 @@ def unit_event_record(
     _check_shape(kind, sources, targets)
     for unit in [*sources, *targets]:
         require(actor, "edit", unit.scope_target())
-    key = "|".join([kind, effective_on.isoformat(), ";".join(sorted(u.code for u in sources)),
-                    ";".join(sorted(u.code for u in targets))])  # fmt: skip
+    key = "|".join(
+        [
+            kind,
+            effective_on.isoformat(),
+            ";".join(sorted(u.code for u in sources)),
+            ";".join(sorted(u.code for u in targets)),
+        ]
+    )
     if found := UnitEvent.objects.filter(key=key).first():
         return found
     _check_event_dates(sources, targets, effective_on)
@@ -290,10 +326,16 @@ def _reparent(actor: Actor, version: AdminUnitVersion, parent: AdminUnit, eve: d
     version.save(update_fields=["valid_to"])
     record_change(actor, "update", version, before=before, after=snapshot(version))
     unit_version_add(
-        actor=actor, unit=version.unit, valid_from=day_after(eve), valid_to=end,
-        name=version.name, level=version.level, parent=parent, basis=version.basis,
+        actor=actor,
+        unit=version.unit,
+        valid_from=day_after(eve),
+        valid_to=end,
+        name=version.name,
+        level=version.level,
+        parent=parent,
+        basis=version.basis,
         **{k: getattr(version, k) for k in FIGURES},
-    )  # fmt: skip
+    )
 
 
 def day_after(day: date) -> date:
