@@ -192,3 +192,38 @@ def test_vi_sort_key_handles_odd_input():
     # Empty names, digits and foreign letters must not break a sort.
     names = ["", "Lê Zoe", "Lê 2", "Lê Fan", "Lê Éa"]
     assert sorted(names, key=vi_sort_key) == ["", "Lê Éa", "Lê Fan", "Lê Zoe", "Lê 2"]
+
+
+# vi_sort_string orders exactly as vi_sort_key, so the database can sort by it.
+def test_vi_sort_string_orders_like_the_key():
+    import random
+
+    from tongket.domain.text import vi_sort_key, vi_sort_string
+
+    rng = random.Random(91)
+    syllables = [
+        "An",
+        "Ánh",
+        "Ăn",
+        "Ân",
+        "Anh",
+        "Ảnh",
+        "Dũng",
+        "Đức",
+        "Đặng",
+        "Dương",
+        "Ơn",
+        "Ưng",
+        "Thị",
+        "Văn",
+        "Nguyễn",
+        "Ngọc",
+        "Ba",
+        "Bà",
+        "O",
+        "Ô",
+        "Ước",
+        "Yến",
+    ]
+    names = [" ".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    assert sorted(names, key=vi_sort_string) == sorted(names, key=vi_sort_key)

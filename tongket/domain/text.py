@@ -128,3 +128,24 @@ def vi_sort_key(full_name: str) -> tuple:
         # Last, the text itself, so that equal keys still sort the same way every time.
         " ".join(words),
     )
+
+
+def _encode(values) -> str:
+    # Three hex digits per value, shifted by one so that "000" can end a sequence: a shorter
+    # sequence then sorts before a longer one that starts the same, as tuples do.
+    return "".join(f"{min(v + 1, 0xFFF):03x}" for v in values) + "000"
+
+
+def vi_sort_string(full_name: str) -> str:
+    """vi_sort_key as a plain string that a database orders byte by byte the same way, so
+    that member lists sort in Vietnamese order on SQLite and PostgreSQL alike."""
+    given_letters, given_tones, rest_letters, rest_tones, text = vi_sort_key(full_name)
+    return (
+        _encode(given_letters)
+        + _encode(given_tones)
+        + "".join(_encode(word) for word in rest_letters)
+        + "!"  # sorts before any digit: a name with fewer words comes first
+        + "".join(_encode(word) for word in rest_tones)
+        + "!"
+        + text
+    )

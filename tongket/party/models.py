@@ -61,6 +61,8 @@ class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=120)
     # Accent-folded copy of the name (fold()), for "nguyen van a" to find "Nguyễn Văn A".
     name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    # Vietnamese order (given name first, ă after a, đ after d), as a byte-sortable string.
+    name_sort = models.CharField(max_length=400, db_index=True, editable=False, default="")
     birth_date = models.DateField(_("ngày sinh"))
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices)
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="members")
@@ -80,7 +82,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
-        ordering = ["name_folded", "card_number"]
+        ordering = ["name_sort", "card_number"]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.card_number})"

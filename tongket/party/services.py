@@ -17,7 +17,7 @@ from tongket.core.permissions import require
 from tongket.domain.errors import DomainError
 from tongket.domain.party import check_member_dates, check_one_place, check_org_parent
 from tongket.domain.permissions import Target
-from tongket.domain.text import fold
+from tongket.domain.text import fold, vi_sort_string
 from tongket.domain.timeline import Version, check_no_overlap
 from tongket.domain.vnformat import format_date_short
 from tongket.party.models import (
@@ -201,6 +201,7 @@ def member_create(
         card_number=card_number,
         full_name=full_name,
         name_folded=fold(full_name),
+        name_sort=vi_sort_string(full_name),
         birth_date=birth_date,
         gender=gender,
         admitted_on=admitted_on,
@@ -332,7 +333,8 @@ def member_rename(*, actor: Actor, member: Member, full_name: str) -> Member:
         raise DomainError("member.invalid", _("Họ tên không được để trống."))
     before = snapshot(member, MEMBER_FIELDS)
     member.full_name, member.name_folded = full_name, fold(full_name)
-    member.save(update_fields=["full_name", "name_folded"])
+    member.name_sort = vi_sort_string(full_name)
+    member.save(update_fields=["full_name", "name_folded", "name_sort"])
     record_change(actor, "update", member, before=before, after=snapshot(member, MEMBER_FIELDS))
     return member
 
@@ -452,6 +454,7 @@ def members_register_bulk(*, actor: Actor, rows: list[NewMember]) -> list[Member
                 card_number=r.card_number.strip(),
                 full_name=" ".join(r.full_name.split()),
                 name_folded=fold(r.full_name),
+                name_sort=vi_sort_string(r.full_name),
                 birth_date=r.birth_date,
                 gender=r.gender,
                 admitted_on=r.admitted_on,
