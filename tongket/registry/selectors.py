@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.domain.text import vi_sort_string
 from tongket.domain.timeline import Edge, Snapshot, Version, holders_on, predecessors, successors
 from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent, UnitLineage
 
@@ -106,10 +107,16 @@ def _steps(edges: list[Edge]) -> list[LineageStep]:
     steps = []
     for row in rows:
         day = row.event.effective_on
-        steps.append(LineageStep(
-            day, row.event.kind, _name_on(row.predecessor_id, day, before=True),
-            _name_on(row.successor_id, day), row.whole, row.event.basis.text,
-        ))  # fmt: skip
+        steps.append(
+            LineageStep(
+                day,
+                row.event.kind,
+                _name_on(row.predecessor_id, day, before=True),
+                _name_on(row.successor_id, day),
+                row.whole,
+                row.event.basis.text,
+            )
+        )
     return sorted(set(steps), key=lambda s: (s.effective_on, s.predecessor, s.successor))
 
 
@@ -150,3 +157,47 @@ def units_affected(actor: Actor, root_code: str, effective_on: date) -> list[str
         for edge in event.edges.all():
             touched |= {edge.predecessor_id, edge.successor_id}
     return sorted(AdminUnit.objects.filter(pk__in=touched & before).values_list("code", flat=True))
+
+
+@dataclass(frozen=True)
+class Node:
+    """A unit as the tree browser shows it on a day."""
+
+    pk: int
+    code: str
+    name: str
+    level: str
+    children: int
+
+
+def tree_level(actor: Actor, day: date, parent: AdminUnit | None = None) -> list[Node]:
+    """The visible units directly under `parent` on the day (or the tops of the actor's
+    visible forest), each with how many children it had that day."""
+    snap = snapshot_on(day)
+    visible = set(units_visible(actor).values_list("pk", flat=True))
+    if parent is not None:
+        ids = [n for n in snap.children.get(parent.pk, ()) if n in visible]
+    else:
+        ids = [n for n, v in snap.nodes.items() if n in visible and v.parent not in visible]
+    nodes = [
+        Node(
+            n,
+            snap.nodes[n].code,
+            snap.nodes[n].name,
+            snap.nodes[n].level,
+            len(snap.children.get(n, ())),
+        )
+        for n in ids
+    ]
+    return sorted(nodes, key=lambda n: (UNIT_ORDER.get(n.level, 9), vi_sort_string(n.name)))
+
+
+def unit_versions(actor: Actor, unit: AdminUnit) -> list[AdminUnitVersion]:
+    return list(unit.versions.select_related("parent", "basis").order_by("valid_from"))
+
+
+def unit_counts_on(actor: Actor, unit: AdminUnit, day: date) -> Counter:
+    return snapshot_on(day).count_by_level(unit.pk)
+
+
+UNIT_ORDER = {level: i for i, level in enumerate(AdminUnit.Level.values)}

@@ -82,31 +82,83 @@ def org_list(request):
     return render(request, "web/org_list.html", {"page": _paginate(request, rows)})
 
 
+def _as_of(request):
+    """The day a page shows, from ?as_of= (dd/mm/yyyy or yyyy-mm-dd); today when absent."""
+    from django.utils import timezone
+
+    from tongket.domain.vnformat import parse_date
+
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return timezone.localdate(), ""
+    try:
+        return parse_date(text), ""
+    except DomainError as exc:
+        return timezone.localdate(), exc.message
+
+
 @page
 def org_detail(request, pk: int):
-    org = party.org_get(actor_of(request), pk)
-    children = party.orgs_visible(actor_of(request)).filter(parent=org)
-    return render(
-        request,
-        "web/org_detail.html",
-        {"org": org, "children": children, "history": history_of(org)[:50]},
-    )
+    actor = actor_of(request)
+    org = party.org_get(actor, pk)
+    day, date_error = _as_of(request)
+    context = {
+        "org": org,
+        "day": day,
+        "date_error": date_error,
+        "versions": org.versions.select_related("parent", "unit").order_by("valid_from"),
+        "structure": party.org_structure(actor, org, day)[:300],
+        "positions": org.positions.select_related("term").order_by("valid_from"),
+        "history": history_of(org)[:50],
+    }
+    return render(request, "web/org_detail.html", context)
 
 
 @page
 def unit_list(request):
-    rows = registry.units_visible(actor_of(request)).order_by("path")
-    return render(request, "web/unit_list.html", {"page": _paginate(request, rows)})
+    """The unit tree as it stood on a day, one level at a time (HTMX opens a level)."""
+    actor = actor_of(request)
+    day, date_error = _as_of(request)
+    parent = (
+        registry.unit_get(actor, int(request.GET["parent"]))
+        if request.GET.get("parent", "").isdigit()
+        else None
+    )
+    nodes = registry.tree_level(actor, day, parent)
+    context = {"nodes": nodes, "day": day, "date_error": date_error, "parent": parent}
+    template = "web/_unit_nodes.html" if request.htmx else "web/unit_list.html"
+    return render(request, template, context)
 
 
 @page
 def unit_detail(request, pk: int):
     actor = actor_of(request)
     unit = registry.unit_get(actor, pk)
-    children = registry.units_visible(actor).filter(parent=unit)
-    orgs = party.orgs_visible(actor).filter(unit=unit)
-    context = {"unit": unit, "children": children, "orgs": orgs, "history": history_of(unit)[:50]}
+    day, date_error = _as_of(request)
+    origins, outcomes = registry.unit_lineage(actor, unit.code)
+    context = {
+        "unit": unit,
+        "day": day,
+        "date_error": date_error,
+        "versions": registry.unit_versions(actor, unit),
+        "counts": sorted(
+            registry.unit_counts_on(actor, unit, day).items(),
+            key=lambda kv: registry.UNIT_ORDER.get(kv[0], 9),
+        ),
+        "children": registry.tree_level(actor, day, unit),
+        "origins": origins,
+        "outcomes": outcomes,
+        "today_holders": registry.unit_holders(actor, unit.code, _today()),
+        "orgs": party.orgs_visible(actor).filter(unit=unit),
+        "history": history_of(unit)[:50],
+    }
     return render(request, "web/unit_detail.html", context)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 @page
@@ -120,9 +172,13 @@ def member_list(request):
 
 @page
 def member_detail(request, pk: int):
-    member = party.member_get(actor_of(request), pk)
-    history = history_of(member).exclude(action="read")[:50]
-    return render(request, "web/member_detail.html", {"member": member, "history": history})
+    record = party.member_record(actor_of(request), pk)
+    history = history_of(record.member).exclude(action="read")[:50]
+    return render(
+        request,
+        "web/member_detail.html",
+        {"record": record, "member": record.member, "history": history},
+    )
 
 
 def _audit_rows(request):
