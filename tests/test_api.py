@@ -192,3 +192,48 @@ def test_openapi_schema_and_docs_are_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/members" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+# --- registries with history ----------------------------------------------------------------
+def test_transfer_through_the_api_and_members_on_a_date(client, cast, alice_token):
+    from tongket.party.services import org_create
+
+    a2 = org_create(
+        actor=cast.system, code="A1b", name="Chi bộ Khu phố 2", kind="sub_branch", parent=cast.a1
+    )
+    response = client.post(
+        f"/api/v1/members/{cast.anh.pk}/transfer",
+        data=json.dumps({"to_org_id": a2.pk, "on": "2022-01-01"}),
+        content_type="application/json",
+        **bearer(alice_token),
+    )
+    assert response.status_code == 201 and response.json()["valid_from"] == "2022-01-01"
+    before = client.get(
+        f"/api/v1/orgs/{cast.a1a.pk}/members?as_of=31/12/2021", **bearer(alice_token)
+    ).json()
+    after = client.get(
+        f"/api/v1/orgs/{cast.a1a.pk}/members?as_of=2022-01-01", **bearer(alice_token)
+    ).json()
+    assert before["count"] == 1 and after["count"] == 0
+    periods = client.get(f"/api/v1/members/{cast.anh.pk}/memberships", **bearer(alice_token)).json()
+    assert [p["valid_to"] for p in periods] == ["2021-12-31", None]
+
+
+def test_transfer_out_of_scope_is_refused(client, cast, alice_token):
+    response = client.post(
+        f"/api/v1/members/{cast.anh.pk}/transfer",
+        data=json.dumps({"to_org_id": cast.b1.pk, "on": "2022-01-01"}),
+        content_type="application/json",
+        **bearer(alice_token),
+    )
+    assert_error(response, 404, "not_found")
+    assert cast.anh.memberships.count() == 1
+
+
+def test_unit_counts_and_bad_dates(client, cast, system):
+    client.force_login(cast.root)
+    body = client.get(f"/api/v1/units/{cast.hcm.pk}/counts?as_of=2024-12-31").json()
+    assert body["counts"] == {"ward": 2}
+    assert_error(
+        client.get(f"/api/v1/units/{cast.hcm.pk}/counts?as_of=31/02/2024"), 400, "date.invalid"
+    )

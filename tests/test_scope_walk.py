@@ -79,6 +79,8 @@ def api_body(method: str, path: str, objs) -> dict | None:
         }
     if method == "PATCH":
         return {"full_name": "Tên Sửa"}
+    if method == "POST" and path.endswith("/transfer"):
+        return {"to_org_id": objs.b1.pk, "on": "2020-01-01"}
     if method == "POST" and path.endswith("/tokens"):
         return {"name": "k"}
     return None

@@ -13,17 +13,23 @@ from tongket.api import errors
 from tongket.api.auth import AUTH
 from tongket.api.schemas import (
     ChangeOut,
+    CountsOut,
     Error,
     MemberIn,
     MemberOut,
     MemberPatch,
     MemberRow,
+    MembershipOut,
     MeOut,
     OrgOut,
+    OrgStructureOut,
     TokenCreated,
     TokenIn,
     TokenOut,
+    TransferIn,
+    UnitLineageOut,
     UnitOut,
+    UnitVersionOut,
 )
 from tongket.core.actor import Actor
 from tongket.core.errors import PermissionDeniedError
@@ -107,6 +113,89 @@ def unit_list(request):
 @api.get("/units/{unit_id}", response={200: UnitOut, **FAIL}, tags=["registry"])
 def unit_detail(request, unit_id: int):
     return registry.unit_get(actor(request), unit_id)
+
+
+def _day(text: str | None):
+    from django.utils import timezone
+
+    from tongket.domain.vnformat import parse_date
+
+    return parse_date(text) if text else timezone.localdate()
+
+
+@api.get(
+    "/units/{unit_id}/versions", response={200: list[UnitVersionOut], **FAIL}, tags=["registry"]
+)
+def unit_versions(request, unit_id: int):
+    who = actor(request)
+    return registry.unit_versions(who, registry.unit_get(who, unit_id))
+
+
+@api.get("/units/{unit_id}/lineage", response={200: UnitLineageOut, **FAIL}, tags=["registry"])
+def unit_lineage(request, unit_id: int, on: str | None = None):
+    """What the unit was formed from, what it became, and who holds its area on `on`."""
+    who = actor(request)
+    unit = registry.unit_get(who, unit_id)
+    origins, outcomes = registry.unit_lineage(who, unit.code)
+    return {
+        "formed_from": [vars(s) for s in origins],
+        "became": [vars(s) for s in outcomes],
+        "held_today_by": registry.unit_holders(who, unit.code, _day(on)),
+    }
+
+
+@api.get("/units/{unit_id}/counts", response={200: CountsOut, **FAIL}, tags=["registry"])
+def unit_counts(request, unit_id: int, as_of: str | None = None):
+    """How many units of each level lie under the unit on the day (`as_of`: dd/mm/yyyy or
+    yyyy-mm-dd; today when absent)."""
+    who = actor(request)
+    unit, day = registry.unit_get(who, unit_id), _day(as_of)
+    return {
+        "root": unit.code,
+        "as_of": day,
+        "counts": dict(registry.unit_counts_on(who, unit, day)),
+    }
+
+
+@api.get(
+    "/orgs/{org_id}/structure", response={200: list[OrgStructureOut], **FAIL}, tags=["registry"]
+)
+def org_structure(request, org_id: int, as_of: str | None = None):
+    """Each organization under this one on the day, with member counts and structural flags."""
+    who = actor(request)
+    rows = party.org_structure(who, party.org_get(who, org_id), _day(as_of))
+    return [{**vars(r), "flags": [f.message for f in r.flags]} for r in rows]
+
+
+@api.get("/orgs/{org_id}/members", response={200: list[MemberRow], **FAIL}, tags=["members"])
+@paginate(Paged)
+def org_members(request, org_id: int, as_of: str | None = None):
+    """The members of the organization's subtree on the day, as the tree stood then."""
+    who = actor(request)
+    rows = party.members_on(who, party.org_get(who, org_id), _day(as_of))
+    party.log_member_list(who, f"org {org_id}", rows.count())
+    return rows
+
+
+@api.get(
+    "/members/{member_id}/memberships",
+    response={200: list[MembershipOut], **FAIL},
+    tags=["members"],
+)
+def member_memberships(request, member_id: int):
+    return party.member_record(actor(request), member_id, purpose="API").memberships
+
+
+@api.post("/members/{member_id}/transfer", response={201: MembershipOut, **FAIL}, tags=["members"])
+def member_transfer(request, member_id: int, payload: TransferIn):
+    """Moves the member's official membership (or adds a temporary one) from `on`."""
+    who = actor(request)
+    member = party.member_get(who, member_id, purpose="API: chuyển sinh hoạt")
+    target = party.org_get(who, payload.to_org_id)
+    moved = party_services.member_transfer(
+        actor=who, member=member, to_org=target, on=payload.on, kind=payload.kind, note=payload.note
+    )
+    return Status(201, moved)
 
 
 @api.get("/members", response={200: list[MemberRow], **FAIL}, tags=["members"])

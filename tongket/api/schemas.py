@@ -109,3 +109,58 @@ class TokenOut(Schema):
 
 class TokenCreated(TokenOut):
     token: str
+
+
+class UnitVersionOut(Schema):
+    valid_from: date
+    valid_to: date | None
+    name: str
+    level: str
+    parent_id: int | None
+    official_code: str
+    households: int | None
+    population: int | None
+
+
+class LineageOut(Schema):
+    effective_on: date
+    kind: str
+    predecessor: str
+    successor: str
+    whole: bool
+    basis: str
+
+
+class UnitLineageOut(Schema):
+    formed_from: list[LineageOut]
+    became: list[LineageOut]
+    held_today_by: list[str]
+
+
+class CountsOut(Schema):
+    root: str
+    as_of: date
+    counts: dict[str, int]
+
+
+class OrgStructureOut(Schema):
+    org_id: int
+    name: str
+    kind: str
+    official: int
+    total: int
+    flags: list[str]
+
+
+class TransferIn(Schema):
+    to_org_id: int
+    on: date
+    kind: str = "official"
+    note: str = ""
+
+
+class MembershipOut(Schema):
+    org_id: int
+    kind: str
+    valid_from: date
+    valid_to: date | None
