@@ -132,6 +132,8 @@ def _neighbourhoods(actor, spec: dict | None, units) -> int:
 
     if not spec:
         return 0
+    if "reorganized_on" not in spec:  # khu phố as they stand, without a reorganization
+        return _plain_neighbourhoods(actor, spec, units)
     day, basis, created = spec["reorganized_on"], basis_for(spec["basis"]), 0
     for row in progress(spec["wards"], desc=_("Tạo khu phố")):
         ward = units[row["ward"]]
@@ -176,6 +178,26 @@ def _neighbourhoods(actor, spec: dict | None, units) -> int:
             actor=actor, kind="dissolve", effective_on=day, sources=groups, targets=[], basis=basis
         )
         created += len(old) + len(groups) + len(new)
+    return created
+
+
+def _plain_neighbourhoods(actor, spec: dict, units) -> int:
+    from tongket.registry.services import unit_create
+
+    created = 0
+    for row in spec["wards"]:
+        ward = units[row["ward"]]
+        last = ward.versions.order_by("-valid_from").first().valid_to
+        for i in range(1, row["neighbourhoods"] + 1):
+            unit_create(
+                actor=actor,
+                code=f"{ward.code}-KP{i:02d}",
+                name=f"Khu phố {i}",
+                level="neighbourhood",
+                parent=ward,
+                valid_to=last,
+            )
+            created += 1
     return created
 
 
