@@ -30,6 +30,9 @@ TESTED = {
     "units tree",
     "units lineage",
     "units affected",
+    "units load-national",
+    "import",
+    "export",
 }
 
 

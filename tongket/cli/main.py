@@ -15,6 +15,7 @@ COMMANDS = [
     "tongket.cli.commands.serve",  # serve, demo
     "tongket.cli.commands.audit",  # audit list, audit export
     "tongket.cli.commands.units",  # units count, tree, lineage, affected
+    "tongket.cli.commands.transfer",  # import, export
 ]
 
 # Commands that choose their own database before Django starts (the demo never touches the

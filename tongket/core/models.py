@@ -50,3 +50,18 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+
+class TreeRevision(models.Model):
+    """A revision token per tree ("units", "orgs"), changed by every service that changes
+    versions.
+
+    Snapshots of a tree on a day are cached per process and reused while the counter stands
+    still, so that "members of X on D" does not rebuild the whole tree on every request.
+    """
+
+    name = models.CharField(max_length=20, primary_key=True)
+    revision = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.revision}"

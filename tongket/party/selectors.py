@@ -16,6 +16,8 @@ from tongket.core.actor import Actor
 from tongket.core.audit import record_change, record_event
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.core.revisions import cached
+from tongket.core.tree_sql import subtree_snapshot
 from tongket.domain.party import OrgFlag, PartyAge, party_age, structure_flags
 from tongket.domain.text import fold
 from tongket.domain.timeline import Snapshot, Version
@@ -43,15 +45,25 @@ def org_by_code(actor: Actor, code: str) -> PartyOrg:
 
 
 def org_snapshot(day: date) -> Snapshot:
-    """Every organization as it stood on `day` (kind in place of level)."""
+    """Every organization as it stood on `day` (kind in place of level), cached until a
+    service changes the organization tree."""
+    return cached("orgs", day, lambda: _build_org_snapshot(day))
+
+
+def _build_org_snapshot(day: date) -> Snapshot:
     rows = PartyOrgVersion.objects.filter(valid_from__lte=day).exclude(valid_to__lt=day)
     fields = ("org_id", "valid_from", "valid_to", "name", "kind", "parent_id", "org__code")
     return Snapshot((Version(*row) for row in rows.values_list(*fields)), day)
 
 
+def org_subtree(org: PartyOrg, day: date) -> Snapshot:
+    """The organization and all under it on the day (one recursive query)."""
+    return subtree_snapshot(PartyOrgVersion, "org", "kind", org.pk, day)
+
+
 def subtree_on(actor: Actor, org: PartyOrg, day: date) -> list[int]:
     """The organization and all under it on the day (as the tree stood then)."""
-    return org_snapshot(day).subtree(org.pk)
+    return list(org_subtree(org, day).nodes)
 
 
 def members_on(actor: Actor, org: PartyOrg, day: date, kind: str = "official") -> QuerySet:
@@ -77,7 +89,7 @@ class OrgCount:
 def org_structure(actor: Actor, org: PartyOrg, day: date) -> list[OrgCount]:
     """Each organization under `org` on the day with its member counts and structural flags
     (fewer than 3 official members; a branch of 30 or more; a committee under 30)."""
-    snap = org_snapshot(day)
+    snap = org_subtree(org, day)
     ids = snap.subtree(org.pk)
     under = {}
     for node in ids:  # members count where they belong, and in every organization above

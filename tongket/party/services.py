@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tongket.core.actor import Actor
 from tongket.core.audit import record_change, record_changes_bulk, snapshot
 from tongket.core.permissions import require
+from tongket.core.revisions import bump
 from tongket.domain.errors import DomainError
 from tongket.domain.party import check_member_dates, check_one_place, check_org_parent
 from tongket.domain.permissions import Target
@@ -112,6 +113,7 @@ def org_version_add(
     )
     if not _fresh(org):  # a new identity was written with its first version's values
         _refresh_identity(org)
+    bump("orgs")
     record_change(actor, "create", version, after=snapshot(version))
     return version
 

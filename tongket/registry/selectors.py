@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.core.revisions import cached
+from tongket.core.tree_sql import subtree_snapshot
 from tongket.domain.text import vi_sort_string
 from tongket.domain.timeline import Edge, Snapshot, Version, holders_on, predecessors, successors
 from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent, UnitLineage
@@ -35,16 +37,26 @@ def unit_by_code(actor: Actor, code: str) -> AdminUnit:
 
 
 def snapshot_on(day: date) -> Snapshot:
-    """Every unit as it stood on `day` (one query; the tree is built in memory)."""
+    """Every unit as it stood on `day`: one query, the tree built in memory and cached until
+    a service changes the unit tree."""
+    return cached("units", day, lambda: _build_snapshot(day))
+
+
+def _build_snapshot(day: date) -> Snapshot:
     rows = AdminUnitVersion.objects.filter(valid_from__lte=day).exclude(valid_to__lt=day)
     fields = ("unit_id", "valid_from", "valid_to", "name", "level", "parent_id", "unit__code")
     return Snapshot((Version(*row) for row in rows.values_list(*fields)), day)
 
 
+def subtree_on(root: AdminUnit, day: date) -> Snapshot:
+    """The root and everything under it on the day (one recursive query)."""
+    return subtree_snapshot(AdminUnitVersion, "unit", "level", root.pk, day)
+
+
 def unit_counts(actor: Actor, root_code: str, day: date) -> Counter:
     """How many units of each level lie under the root on the day."""
     root = unit_by_code(actor, root_code)
-    return snapshot_on(day).count_by_level(root.pk)
+    return subtree_on(root, day).count_by_level(root.pk)
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ class TreeRow:
 def unit_tree(actor: Actor, root_code: str, day: date, depth: int = 99) -> list[TreeRow]:
     """The tree under the root as it stood on the day, with the names valid then."""
     root = unit_by_code(actor, root_code)
-    snap = snapshot_on(day)
+    snap = subtree_on(root, day)
     rows: list[TreeRow] = []
 
     def visit(node: int, level: int) -> None:
@@ -151,7 +163,7 @@ def units_affected(actor: Actor, root_code: str, effective_on: date) -> list[str
     from tongket.domain.timeline import day_before
 
     root = unit_by_code(actor, root_code)
-    before = set(snapshot_on(day_before(effective_on)).subtree(root.pk))
+    before = set(subtree_on(root, day_before(effective_on)).nodes)
     touched = set()
     for event in UnitEvent.objects.filter(effective_on=effective_on).prefetch_related("edges"):
         for edge in event.edges.all():
@@ -197,7 +209,7 @@ def unit_versions(actor: Actor, unit: AdminUnit) -> list[AdminUnitVersion]:
 
 
 def unit_counts_on(actor: Actor, unit: AdminUnit, day: date) -> Counter:
-    return snapshot_on(day).count_by_level(unit.pk)
+    return subtree_on(unit, day).count_by_level(unit.pk)
 
 
 UNIT_ORDER = {level: i for i, level in enumerate(AdminUnit.Level.values)}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tongket.core.actor import Actor
 from tongket.core.audit import record_change, snapshot
 from tongket.core.permissions import require
+from tongket.core.revisions import bump
 from tongket.domain.errors import DomainError
 from tongket.domain.legal import parse_legal_basis
 from tongket.domain.permissions import Target
@@ -125,6 +126,7 @@ def unit_version_add(
     )
     if not _fresh(unit):  # a new identity was written with its first version's values
         _refresh_identity(unit)
+    bump("units")
     record_change(actor, "create", version, after=snapshot(version))
     return version
 
@@ -186,6 +188,7 @@ def unit_close(*, actor: Actor, unit: AdminUnit, last_day: date) -> AdminUnitVer
     before = snapshot(version)
     version.valid_to = last_day
     version.save(update_fields=["valid_to"])
+    bump("units")
     record_change(actor, "update", version, before=before, after=snapshot(version))
     return version
 
@@ -324,6 +327,7 @@ def _reparent(actor: Actor, version: AdminUnitVersion, parent: AdminUnit, eve: d
     before = snapshot(version)
     version.valid_to = eve
     version.save(update_fields=["valid_to"])
+    bump("units")
     record_change(actor, "update", version, before=before, after=snapshot(version))
     unit_version_add(
         actor=actor,
@@ -342,3 +346,33 @@ def day_after(day: date) -> date:
     from datetime import timedelta
 
     return day + timedelta(days=1)
+
+
+@transaction.atomic
+def unit_version_update(*, actor: Actor, version: AdminUnitVersion, changes: dict) -> None:
+    """Changes a stored version in place, with the checks of unit_version_add (scope,
+    overlap, parent on the date, level, cycle) and an audit row with before and after."""
+    unit = version.unit
+    require(actor, "edit", unit.scope_target())
+    before = snapshot(version)
+    for name, value in changes.items():
+        if name != "parent_code":
+            setattr(version, name, value)
+    parent = version.parent
+    require(actor, "edit", parent.scope_target() if parent else Target(unit_path="/"))
+    others = [as_version(v) for v in unit.versions.exclude(pk=version.pk)]
+    check_no_overlap([*others, as_version(version)])
+    parent_version = _parent_version(parent, version.valid_from, version.name)
+    check_level(
+        version.level,
+        parent_version.level if parent_version else None,
+        version.name,
+        version.valid_from,
+        version.valid_to,
+    )
+    if parent is not None:
+        check_no_cycle(_parents_on(version.valid_from), unit.pk, parent.pk)
+    version.save()
+    _refresh_identity(unit)
+    bump("units")
+    record_change(actor, "update", version, before=before, after=snapshot(version))

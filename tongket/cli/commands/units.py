@@ -6,9 +6,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from tongket.cli.base import CliError, database_ready, out
+from tongket.cli.base import CliError, database_ready, out, progress
 from tongket.domain.errors import DomainError
-from tongket.domain.vnformat import format_date_short, format_int, parse_date
+from tongket.domain.vnformat import format_date_short, format_decimal, format_int, parse_date
 
 LEVEL_WORDS = {
     "province": "tỉnh, thành phố",
@@ -53,6 +53,12 @@ def register(sub) -> None:
     ev.add_argument("--root", required=True, metavar=_("MÃ"), help=_("mã đơn vị gốc"))
     ev.add_argument("--on", required=True, metavar=_("NGÀY"), help=_("ngày hiệu lực"))
     ev.set_defaults(handler=cmd_affected)
+
+    nl = actions.add_parser(
+        "load-national",
+        help=_("nạp đơn vị hành chính cả nước trước và sau 01/7/2025 cùng bảng chuyển đổi"),
+    )
+    nl.set_defaults(handler=cmd_load_national)
 
 
 def _actor():
@@ -119,4 +125,42 @@ def cmd_affected(args) -> int:
         _("%(n)d đơn vị thuộc diện sắp xếp có hiệu lực ngày %(day)s: %(codes)s")
         % {"n": len(codes), "day": format_date_short(day), "codes": ", ".join(codes)}
     )
+    return 0
+
+
+def cmd_load_national(args) -> int:
+    from tongket.registry.national import national_load
+
+    s = national_load(actor=_actor(), progress=progress)
+    figures = {
+        "seconds": format_decimal(s.seconds, 1),
+        "p_before": format_int(s.before["province"]),
+        "d_before": format_int(s.before["district"]),
+        "w_before": format_int(s.before["ward"]),
+        "p_after": format_int(s.after["province"]),
+        "d_after": format_int(s.after["district"]),
+        "w_after": format_int(s.after["ward"]),
+        "events": format_int(s.events),
+        "edges": format_int(s.edges),
+        "units": format_int(s.created["units"]),
+        "versions": format_int(s.created["versions"]),
+        "new_events": format_int(s.created["events"]),
+        "new_edges": format_int(s.created["edges"]),
+        "unknown": format_int(len(s.unknown_sources)),
+        "unmapped": format_int(len(s.unmapped_wards)),
+    }
+    text = [
+        _("Dữ liệu đơn vị hành chính cả nước: đến 30/6/2025 có %(p_before)s tỉnh, thành phố, "
+          "%(d_before)s quận, huyện và %(w_before)s phường, xã, thị trấn; từ 01/7/2025 có "
+          "%(p_after)s tỉnh, thành phố, %(d_after)s quận, huyện và %(w_after)s phường, xã, đặc "
+          "khu; %(events)s sự kiện sắp xếp và %(edges)s quan hệ kế thừa."),
+        _("Lần này đã ghi %(units)s đơn vị, %(versions)s phiên bản, %(new_events)s sự kiện và "
+          "%(new_edges)s quan hệ kế thừa.")
+        if s.changed
+        else _("Dữ liệu đã có đủ, không có gì thay đổi."),
+        _("Bảng chuyển đổi nêu %(unknown)s mã phường, xã cũ không có trong danh mục cũ (bỏ qua) "
+          "và không nêu %(unmapped)s phường, xã cũ (không có đơn vị kế thừa)."),
+        _("Thời gian: %(seconds)s giây."),
+    ]  # fmt: skip
+    out(" ".join(part % figures for part in text))
     return 0

@@ -1,0 +1,177 @@
+"""Writing `units` and `unit_events` in the interchange formats, and the list of import errors.
+
+An export re-imports to the same records: into an empty database it rebuilds them, into the
+same database it changes nothing. Every text cell goes through inert_cell, so a name such as
+"=HYPERLINK(…)" is stored as text starting with an apostrophe, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tongket.core.actor import Actor
+from tongket.core.audit import record_event
+from tongket.core.permissions import restrict
+from tongket.domain.cells import inert_cell
+from tongket.domain.errors import DomainError
+from tongket.domain.vnformat import format_date_short
+from tongket.imports.kinds import EVENT_WORDS, LEVEL_WORDS, RowError, get_kind
+from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent
+
+SUFFIXES = (".xlsx", ".csv")
+DATE_FORMAT = "DD/MM/YYYY"
+# Column widths in characters, by code name; the rest get a width from their header.
+WIDTHS = {"name": 36, "legal_basis": 48, "from_codes": 28, "to_codes": 28, "message": 70}
+
+
+def export_kind(kind: str, path: Path | str, actor: Actor) -> int:
+    """Writes every record of `kind` the actor may see to `path` (.xlsx or .csv); returns the
+    number of rows. The file appears whole or not at all; the export is logged."""
+    path = Path(path)
+    spec = get_kind(kind)
+    if path.suffix.lower() not in SUFFIXES:
+        raise DomainError(
+            "export.format",
+            _("Chỉ xuất được ra tệp .xlsx hoặc .csv: %(file)s") % {"file": path.name},
+        )
+    rows = list(ROWS[kind](actor))
+    headers = [c.header for c in spec.columns]
+    partial = path.with_name(path.name + ".part")
+    if path.suffix.lower() == ".csv":
+        write_csv(partial, headers, rows)
+    else:
+        widths = [WIDTHS.get(c.code, max(12, len(c.header) + 4)) for c in spec.columns]
+        write_xlsx(partial, kind, headers, rows, widths)
+    partial.replace(path)
+    with transaction.atomic():
+        record_event(actor, "export", AUDIT_TYPES[kind], str(path), {"rows": len(rows)})
+    return len(rows)
+
+
+# --- rows -----------------------------------------------------------------------------------
+def _word(words: dict[str, tuple[str, ...]], value: str) -> str:
+    return words[value][0] if value in words else value
+
+
+def unit_rows(actor: Actor) -> Iterable[list]:
+    """One row per unit version, in tree order, then by date."""
+    versions = restrict(
+        AdminUnitVersion.objects.select_related("unit", "parent").order_by(
+            "unit__path", "valid_from"
+        ),
+        actor,
+    )
+    for v in versions.iterator(chunk_size=2000):
+        yield [
+            v.unit.code,
+            v.name,
+            _word(LEVEL_WORDS, v.level),
+            v.parent.code if v.parent else "",
+            v.valid_from,
+            v.valid_to,
+            v.households,
+            v.population,
+            v.area_km2,
+        ]
+
+
+def _event_codes(event: UnitEvent) -> tuple[str, str]:
+    """The old and new codes, as stored in the event's key (kind|day|old;…|new;…).
+
+    Edges cannot give them back: an establishment has no old unit, a dissolution no new one,
+    and a unit that absorbs others is not its own successor.
+    """
+    parts = event.key.split("|")
+    return parts[2], parts[3]
+
+
+def event_rows(actor: Actor) -> Iterable[list]:
+    """One row per event, oldest first; an actor with a scope sees events whose units all lie
+    in it."""
+    visible = None
+    if not actor.system:
+        visible = set(restrict(AdminUnit.objects.all(), actor).values_list("code", flat=True))
+    for event in UnitEvent.objects.select_related("basis").order_by("effective_on", "id"):
+        old, new = _event_codes(event)
+        if visible is not None and not {c for c in f"{old};{new}".split(";") if c} <= visible:
+            continue
+        yield [event.effective_on, _word(EVENT_WORDS, event.kind), old, new, event.basis.text]
+
+
+ROWS = {"units": unit_rows, "unit_events": event_rows}
+AUDIT_TYPES = {"units": "registry.adminunitversion", "unit_events": "registry.unitevent"}
+
+
+# --- writers --------------------------------------------------------------------------------
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_date_short(value)
+    if isinstance(value, Decimal):
+        # Decimal comma: "1.500" would read back as one thousand five hundred.
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",")
+    return str(inert_cell(value))
+
+
+def write_csv(path: Path, headers: list[str], rows: Iterable[list]) -> None:
+    """UTF-8 with BOM, so that Excel opens the Vietnamese text correctly."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_csv_cell(v) for v in row])
+
+
+def write_xlsx(
+    path: Path, title: str, headers: list[str], rows: Iterable[list], widths: list[int]
+) -> None:
+    """Bold, frozen header; dates as real date cells shown dd/mm/yyyy; text made inert.
+
+    Written in openpyxl's write-only mode: memory stays flat however many rows there are.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        if isinstance(value, str):
+            value = inert_cell(value)
+        made = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, date):
+            made.number_format = DATE_FORMAT
+        elif isinstance(value, str):
+            made.data_type = "s"  # never a formula, whatever the text
+        if font is not None:
+            made.font = font
+        return made
+
+    sheet.append([cell(h, bold) for h in headers])
+    for row in rows:
+        sheet.append([cell(v) for v in row])
+    book.save(path)
+
+
+def write_errors(path: Path | str, errors: list[RowError]) -> Path:
+    """The full list of an import's errors, as a workbook next to the imported file."""
+    path = Path(path)
+    headers = [_("Trang tính"), _("Dòng"), _("Cột"), _("Giá trị"), _("Lỗi")]
+    rows = ([e.sheet, e.row, e.column, e.value, e.message] for e in errors)
+    write_xlsx(path, _("Lỗi"), headers, rows, [16, 8, 24, 30, WIDTHS["message"]])
+    return path
