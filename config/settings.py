@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tongket.accounts",
     "tongket.registry",
     "tongket.party",
+    "tongket.imports",
     "tongket.web",
 ]
 

@@ -237,3 +237,44 @@ def test_unit_counts_and_bad_dates(client, cast, system):
     assert_error(
         client.get(f"/api/v1/units/{cast.hcm.pk}/counts?as_of=31/02/2024"), 400, "date.invalid"
     )
+
+
+# --- imports --------------------------------------------------------------------------------
+CSV = (
+    "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên,Hiệu lực từ\n"
+    "W1-KP1,Khu phố 1,khu phố,W1,01/01/2020\n"
+)
+
+
+def _upload(client, token, text, query="", name="u.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile(name, text.encode("utf-8"))
+    return client.post(f"/api/v1/imports/units{query}", {"file": file}, **bearer(token))
+
+
+def test_import_through_the_api_dry_run_then_for_real(client, cast, alice_token):
+    from tongket.registry.models import AdminUnit
+
+    dry = _upload(client, alice_token, CSV, "?dry_run=true").json()
+    assert dry["counts"]["create"] == 1 and dry["written"] is False
+    assert not AdminUnit.objects.filter(code="W1-KP1").exists()
+    done = _upload(client, alice_token, CSV).json()
+    assert done["written"] is True and AdminUnit.objects.filter(code="W1-KP1").exists()
+    again = _upload(client, alice_token, CSV).json()
+    assert again["counts"] == {"create": 0, "update": 0, "unchanged": 1}
+
+
+def test_import_errors_come_back_and_nothing_is_written(client, cast, alice_token):
+    from tongket.registry.models import AdminUnit
+
+    body = _upload(client, alice_token, CSV.replace(",W1,", ",NOPE,")).json()
+    assert body["written"] is False and body["error_count"] == 1
+    assert body["errors"][0]["value"] == "NOPE"
+    assert not AdminUnit.objects.filter(code="W1-KP1").exists()
+
+
+def test_import_of_a_wrong_file_is_a_4xx(client, cast, alice_token):
+    assert_error(_upload(client, alice_token, CSV, name="u.txt"), 400, "import.suffix")
+    response = client.post("/api/v1/imports/planets", {}, **bearer(alice_token))
+    assert 400 <= response.status_code < 500

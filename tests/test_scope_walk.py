@@ -11,16 +11,31 @@ import json
 import re
 
 import pytest
+from django.test.client import MULTIPART_CONTENT
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import B_MARKER
 from tongket.api.api import api
 from tongket.core.models import ChangeLog
+from tongket.imports.models import ImportJob
 from tongket.party.models import Member
+from tongket.registry.models import AdminUnit
 
 # Which of B's objects to put in each path parameter, by URL prefix (web) or name (API).
-WEB_PARAMS = {"orgs": "b", "units": "w2", "members": "be", "account/tokens": "bob_token"}
-API_PARAMS = {"org_id": "b", "unit_id": "w2", "member_id": "be", "token_id": "bob_token"}
+WEB_PARAMS = {
+    "orgs": "b",
+    "units": "w2",
+    "members": "be",
+    "account/tokens": "bob_token",
+    "imports": "bob_job",
+}
+API_PARAMS = {
+    "org_id": "b",
+    "unit_id": "w2",
+    "member_id": "be",
+    "token_id": "bob_token",
+    "kind": "import_kind",
+}
 # Pages that are public on purpose, or not data (and why).
 PUBLIC = {
     "login/": "the login form",
@@ -61,7 +76,8 @@ def fill_api(path: str, objs) -> str:
     def sub(m):
         if m.group(1) not in API_PARAMS:
             raise AssertionError(f"unknown API path parameter {m.group(1)} in {path}")
-        return str(getattr(objs, API_PARAMS[m.group(1)]).pk)
+        value = getattr(objs, API_PARAMS[m.group(1)])
+        return str(getattr(value, "pk", value))
 
     return re.sub(r"\{(\w+)\}", sub, path)
 
@@ -77,6 +93,8 @@ def api_body(method: str, path: str, objs) -> dict | None:
             "gender": "male",
             "admitted_on": "2015-01-01",
         }
+    if method == "POST" and "/imports/" in path:
+        return None  # sent as a file below
     if method == "PATCH":
         return {"full_name": "Tên Sửa"}
     if method == "POST" and path.endswith("/transfer"):
@@ -92,6 +110,14 @@ def objs(cast):
     from tongket.accounts.services import token_create
 
     cast.bob_token, _raw = token_create(actor=actor_for(cast.bob), user=cast.bob, name="bob's")
+    cast.bob_job = ImportJob.objects.create(
+        user=cast.bob,
+        kind="units",
+        original_name=f"{B_MARKER}.xlsx",
+        stored_path="/x",
+        errors_path="/x.loi.xlsx",
+    )
+    cast.import_kind = "units"
     return cast
 
 
@@ -108,8 +134,23 @@ def _no_b_data(response) -> None:
     assert B_MARKER not in body and "B-0001" not in body, "B's data leaked"
 
 
+def _multipart() -> bytes:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import BOUNDARY, encode_multipart
+
+    rows = (
+        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên,Hiệu lực từ\n"
+        "X9,Khu phố X,khu phố,W2,01/01/2020\n"
+    )
+    return encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("u.csv", rows.encode())})
+
+
 def _state():
-    return (Member.objects.count(), list(Member.objects.values_list("full_name", flat=True)))
+    return (
+        Member.objects.count(),
+        list(Member.objects.values_list("full_name", flat=True)),
+        AdminUnit.objects.count(),
+    )
 
 
 @pytest.mark.django_db
@@ -154,13 +195,17 @@ def test_every_api_operation_hides_b_from_a_and_from_anonymous(client, objs):
         url = fill_api(path, objs)
         body = api_body(method, path, objs)
         kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        if "/imports/" in path:  # a file that would put a unit in B's ward
+            kwargs = {"data": _multipart(), "content_type": MULTIPART_CONTENT}
         anon = client.generic(method, url, **kwargs)
         assert anon.status_code == 401, (method, url, anon.status_code)
         assert anon.json()["error"]["code"] == "unauthenticated"
         client.force_login(objs.alice)
         seen = client.generic(method, url, HTTP_X_CSRFTOKEN="", **kwargs)
         client.logout()
-        if "{" in path or method == "POST" and path.endswith("/members"):
+        if path.endswith("/imports/{kind}"):
+            pass  # `kind` names a kind of data, not an object: checked by what it writes
+        elif "{" in path or method == "POST" and path.endswith("/members"):
             assert seen.status_code in (403, 404), (method, url, seen.status_code)
         _no_b_data(seen)
     assert _state() == before

@@ -3,7 +3,8 @@ service, return. Rules live in the domain and services, never here."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import File, NinjaAPI, Query, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongket.accounts import services as account_services
@@ -15,6 +16,7 @@ from tongket.api.schemas import (
     ChangeOut,
     CountsOut,
     Error,
+    ImportOut,
     MemberIn,
     MemberOut,
     MemberPatch,
@@ -259,6 +261,38 @@ def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     account_services.token_revoke(actor=actor(request), token=token)
     return Status(204, None)
+
+
+@api.post("/imports/{kind}", response={200: ImportOut, **FAIL}, tags=["imports"])
+def import_file(request, kind: str, file: File[UploadedFile], dry_run: bool = False):
+    """Imports a spreadsheet (all or nothing). With `dry_run` nothing is written; the answer
+    has the same counts and errors."""
+    from tongket.imports.apply import apply_import, plan_import
+    from tongket.imports.jobs import stored_upload
+
+    who = actor(request)
+    with stored_upload(kind, file) as path:
+        plan = plan_import(kind, path, who)
+        result = apply_import(plan, who, dry_run=dry_run or bool(plan.errors))
+    errors = result.errors
+    return {
+        "kind": kind,
+        "dry_run": dry_run,
+        "written": result.written,
+        "counts": result.counts,
+        "warnings": list(result.warnings),
+        "error_count": len(errors),
+        "errors": [
+            {
+                "sheet": e.sheet,
+                "row": e.row,
+                "column": e.column,
+                "value": "" if e.value is None else str(e.value),
+                "message": e.message,
+            }
+            for e in errors[:200]
+        ],
+    }
 
 
 def not_found(request):

@@ -164,3 +164,21 @@ class MembershipOut(Schema):
     kind: str
     valid_from: date
     valid_to: date | None
+
+
+class RowErrorOut(Schema):
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class ImportOut(Schema):
+    kind: str
+    dry_run: bool
+    written: bool
+    counts: dict[str, int]
+    warnings: list[str]
+    error_count: int
+    errors: list[RowErrorOut]

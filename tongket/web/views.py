@@ -9,7 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -277,3 +277,80 @@ def error_500(request):
     # Rendered without the request: the shell's context needs the database, which may be
     # what failed.
     return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
+
+
+# --- imports --------------------------------------------------------------------------------
+def _job(request, pk: int):
+    from tongket.imports.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@page
+def import_start(request):
+    """Upload a file; it is checked in the background, then previewed before anything is
+    written."""
+    from tongket.imports.jobs import job_start
+    from tongket.imports.kinds import KINDS
+    from tongket.imports.models import ImportJob
+
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Hãy chọn một tệp.")
+        else:
+            try:
+                job = job_start(
+                    actor=actor_of(request), kind=request.POST.get("kind", ""), upload=upload
+                )
+                return redirect("import_detail", pk=job.pk)
+            except DomainError as exc:
+                error = exc.message
+    context = {
+        "kinds": list(KINDS),
+        "error": error,
+        "jobs": ImportJob.objects.filter(user=request.user)[:20],
+    }
+    return render(request, "web/import_start.html", context, status=400 if error else 200)
+
+
+@page
+def import_detail(request, pk: int):
+    from tongket.imports.jobs import progress_of
+
+    job = _job(request, pk)
+    done, total = progress_of(job)
+    context = {"job": job, "done": done, "total": total}
+    template = "web/_import_status.html" if request.htmx else "web/import_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+@page
+def import_apply(request, pk: int):
+    from tongket.imports.jobs import job_apply
+
+    job = _job(request, pk)
+    try:
+        job_apply(actor=actor_of(request), job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("import_detail", pk=job.pk)
+
+
+@page
+def import_errors(request, pk: int):
+    from django.http import FileResponse
+
+    job = _job(request, pk)
+    if not job.errors_path:
+        raise Http404
+    return FileResponse(
+        open(job.errors_path, "rb"),
+        as_attachment=True,  # noqa: SIM115
+        filename=f"loi-{job.pk}.xlsx",
+    )
