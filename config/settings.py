@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tongket.registry",
     "tongket.party",
     "tongket.imports",
+    "tongket.evaluation",
     "tongket.web",
 ]
 

@@ -31,10 +31,15 @@ class Summary:
     units: int = 0
     orgs: int = 0
     members: int = 0
+    results: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        head = _("Đã dựng dữ liệu mẫu: %(s)s — %(u)d đơn vị, %(o)d tổ chức, %(m)d đảng viên.") % {
+        head = _(
+            "Đã dựng dữ liệu mẫu: %(s)s — %(u)d đơn vị, %(o)d tổ chức, %(m)d đảng viên, "
+            "%(r)d kết quả đánh giá."
+        ) % {
+            "r": self.results,
             "s": ", ".join(self.scenarios),
             "u": self.units,
             "o": self.orgs,
@@ -109,6 +114,9 @@ def _load(actor: Actor, data: dict, summary: Summary) -> None:
         _term(actor, row, orgs)
     for row in data.get("positions", []):
         _position(actor, row, orgs, units)
+    if spec := data.get("evaluation"):
+        summary.results += _evaluations(actor, spec, orgs)
+        _awards(actor, data.get("awards", []), orgs[spec["committee"]])
     for row in data.get("users", []):
         _user(actor, row, orgs)
         summary.users.append((row["username"], row["password"], row["full_name"]))
@@ -119,9 +127,14 @@ def _unit(actor, row, units):
 
     parent = units.get(row["parent"]) if row.get("parent") else None
     return unit_create(
-        actor=actor, code=row["code"], name=row["name"], level=row["level"], parent=parent,
-        valid_from=row.get("valid_from", EARLIEST), valid_to=row.get("valid_to"),
-    )  # fmt: skip
+        actor=actor,
+        code=row["code"],
+        name=row["name"],
+        level=row["level"],
+        parent=parent,
+        valid_from=row.get("valid_from", EARLIEST),
+        valid_to=row.get("valid_to"),
+    )
 
 
 def _neighbourhoods(actor, spec: dict | None, units) -> int:
@@ -379,3 +392,193 @@ def _position(actor, row, orgs, units) -> None:
         valid_from=row["valid_from"],
         valid_to=row.get("valid_to"),
     )
+
+
+# --- evaluations and awards ----------------------------------------------------------------
+def _evaluations(actor, spec: dict, orgs) -> int:
+    """Rounds of each year with a result for every organization and member of the committee's
+    tree at the year's end, through the same services as entered results."""
+    from tongket.evaluation.selectors import org_groups
+    from tongket.evaluation.services import round_lock, round_open, year_end
+    from tongket.party.selectors import members_on
+
+    committee = orgs[spec["committee"]]
+    rng = random.Random(spec["seed"])
+    last = spec["years"][-1]
+    groups = {y: org_groups(committee, year_end(y)) for y in spec["years"]}
+    people = {
+        y: list(members_on(actor, committee, year_end(y)).order_by("pk")) for y in spec["years"]
+    }
+    exempted = _exempt_oldest(actor, people[last], spec["exempted_in_last_year"], last)
+    picks = _picks(rng, spec, groups, people, exempted)
+    written = 0
+    for year in progress(spec["years"], desc=_("Tạo kết quả đánh giá")):
+        rnd = round_open(actor=actor, committee=committee, year=year, quota=spec["quota"])
+        written += _record_year(
+            actor,
+            rnd,
+            spec,
+            groups[year],
+            people[year],
+            picks[year],
+            exempted if year == last else set(),
+        )
+        round_lock(actor=actor, rnd=rnd)
+    return written
+
+
+def _exempt_oldest(actor, members, count: int, year: int) -> set[int]:
+    from tongket.party.services import member_status_set
+
+    start = dt.date(year, 1, 1)
+    candidates = [m for m in members if m.admitted_on < start]
+    oldest = sorted(candidates, key=lambda m: (m.birth_date, m.pk))[:count]
+    for m in oldest:
+        member_status_set(
+            actor=actor,
+            member=m,
+            status="exempted",
+            on=dt.date(year, 1, 1),
+            note="Miễn sinh hoạt do tuổi cao",
+        )
+    return {m.pk for m in oldest}
+
+
+def _picks(rng, spec, groups, people, exempted) -> dict[int, tuple[set, set]]:
+    """Who is excellent each year, as (member ids, organization ids): the published totals in
+    the last year, the streak holders in every year, and everyone else excellent in the last
+    year missing at least one earlier year, so that the streaks are exactly the published."""
+    years, last, target = spec["years"], spec["years"][-1], spec["last_year"]
+    share = spec["excellent_share"]
+    in_all = set.intersection(*({m.pk for m in people[y] if _eligible(m, y)} for y in years))
+    streak_m = _sample(rng, in_all - exempted, target["streak_members"])
+    gr_all = set.intersection(*(set(groups[y].grassroots) for y in years))
+    streak_o = _sample(rng, gr_all, target["streak_orgs"])
+    last_m = streak_m | _sample(
+        rng,
+        {m.pk for m in people[last]} - exempted - streak_m,
+        target["members_excellent"] - len(streak_m),
+    )
+    last_o = streak_o | _sample(
+        rng, set(groups[last].grassroots) - streak_o, target["grassroots_excellent"] - len(streak_o)
+    )
+    last_o |= _sample(rng, set(groups[last].sub_branches), target["sub_branches_excellent"])
+    gap_m = {s: rng.choice(years[:-1]) for s in last_m - streak_m}
+    gap_o = {s: rng.choice(years[:-1]) for s in last_o - streak_o}
+    picks = {last: (last_m, last_o)}
+    for year in years[:-1]:
+        pool_m = {m.pk for m in people[year] if _eligible(m, year)} - streak_m
+        pool_m -= {s for s, y in gap_m.items() if y == year}
+        orgs = set(groups[year].grassroots + groups[year].sub_branches)
+        pool_o = orgs - streak_o - {s for s, y in gap_o.items() if y == year}
+        picks[year] = (
+            streak_m | _sample(rng, pool_m, int(share * len(people[year])) - len(streak_m)),
+            streak_o | _sample(rng, pool_o, int(share * len(orgs)) - len(streak_o)),
+        )
+    return picks
+
+
+def _sample(rng, pool: set, count: int) -> set:
+    return set(rng.sample(sorted(pool), count))
+
+
+def _exclusion(member, year: int) -> str | None:
+    """Why the rules leave a member unclassified in the year (admitted under 6 months…)."""
+    from tongket.domain.evaluation import Subject, exclusion_reason
+
+    subject = Subject(id=member.pk, admitted_on=member.admitted_on)
+    reason = exclusion_reason(subject, dt.date(year, 12, 31))
+    return reason.value if reason else None
+
+
+def _eligible(member, year: int) -> bool:
+    return _exclusion(member, year) is None
+
+
+def _record_year(actor, rnd, spec, groups, members, picks, exempted) -> int:
+    from tongket.evaluation.services import ResultRow, results_record
+    from tongket.party.models import PartyOrg
+
+    reviewed = dt.date(rnd.year, 12, 15)
+    decided = dt.date(rnd.year + 1, 1, 10)
+    flags_top = {"tasks_on_time": True, "share_exceeded": "0.6"}
+    flags = {"tasks_on_time": True}
+    excellent_members, excellent_orgs = picks
+    rows = []
+    for org in PartyOrg.objects.filter(pk__in=groups.grassroots + groups.sub_branches):
+        top = org.pk in excellent_orgs
+        rows.append(
+            ResultRow(
+                level="excellent" if top else "good",
+                org=org,
+                flags=flags_top if top else flags,
+                reviewed_on=reviewed,
+                deciding_body=spec["deciding_body_orgs"],
+                decision_date=decided,
+            )
+        )
+    for m in members:
+        reason = "exempted" if m.pk in exempted else _exclusion(m, rnd.year)
+        if reason:
+            rows.append(
+                ResultRow(
+                    level=None,
+                    member=m,
+                    unclassified=reason,
+                    deciding_body=spec["deciding_body_members"],
+                )
+            )
+            continue
+        top = m.pk in excellent_members
+        rows.append(
+            ResultRow(
+                level="excellent" if top else "good",
+                member=m,
+                flags=flags_top if top else flags,
+                reviewed_on=reviewed,
+                deciding_body=spec["deciding_body_members"],
+                decision_date=decided,
+            )
+        )
+    return results_record(actor=actor, rnd=rnd, rows=rows)
+
+
+def _awards(actor, rows: list[dict], committee) -> None:
+    from tongket.evaluation.models import Evaluation
+    from tongket.evaluation.selectors import org_groups, streaks
+    from tongket.evaluation.services import award_decide, year_end
+    from tongket.party.models import Member, PartyOrg
+
+    rng = random.Random(2025)
+    for row in rows:
+        year = row["year"]
+        grassroots = org_groups(committee, year_end(year)).grassroots
+        orgs, members = [], []
+        if row.get("from_streak"):
+            found = streaks(actor, committee, year, row["from_streak"])
+            orgs = list(PartyOrg.objects.filter(pk__in=[pk for pk, _n in found.orgs]))
+            members = list(Member.objects.filter(pk__in=[r[0] for r in found.members]))
+        elif row.get("excellent_grassroots"):
+            top = sorted(
+                Evaluation.objects.filter(
+                    year=year, org_id__in=grassroots, level="excellent"
+                ).values_list("org_id", flat=True)
+            )
+            orgs = list(
+                PartyOrg.objects.filter(pk__in=rng.sample(top, row["excellent_grassroots"]))
+            )
+        else:
+            orgs = list(
+                PartyOrg.objects.filter(pk__in=rng.sample(sorted(grassroots), row["grassroots"]))
+            )
+        award_decide(
+            actor=actor,
+            committee=committee,
+            category_code=row["category"],
+            year=year,
+            number=row["number"],
+            decided_on=row["decided_on"],
+            orgs=orgs,
+            members=members,
+            issuing_body=row.get("issuing_body", ""),
+        )
