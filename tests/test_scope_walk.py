@@ -35,6 +35,7 @@ API_PARAMS = {
     "member_id": "be",
     "token_id": "bob_token",
     "kind": "import_kind",
+    "year": "year",
 }
 # Pages that are public on purpose, or not data (and why).
 PUBLIC = {
@@ -118,6 +119,7 @@ def objs(cast):
         errors_path="/x.loi.xlsx",
     )
     cast.import_kind = "units"
+    cast.year = 2024
     return cast
 
 

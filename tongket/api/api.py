@@ -13,9 +13,12 @@ from tongket.accounts.selectors import tokens_of
 from tongket.api import errors
 from tongket.api.auth import AUTH
 from tongket.api.schemas import (
+    AwardCountOut,
+    BadgeDueOut,
     ChangeOut,
     CountsOut,
     Error,
+    EvaluationTallyOut,
     ImportOut,
     MemberIn,
     MemberOut,
@@ -25,6 +28,7 @@ from tongket.api.schemas import (
     MeOut,
     OrgOut,
     OrgStructureOut,
+    StreakOut,
     TokenCreated,
     TokenIn,
     TokenOut,
@@ -32,6 +36,7 @@ from tongket.api.schemas import (
     UnitLineageOut,
     UnitOut,
     UnitVersionOut,
+    ViolationOut,
 )
 from tongket.core.actor import Actor
 from tongket.core.errors import PermissionDeniedError
@@ -261,6 +266,114 @@ def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     account_services.token_revoke(actor=actor(request), token=token)
     return Status(204, None)
+
+
+def _tally(t) -> dict:
+    return {
+        k: getattr(t, k)
+        for k in ("total", "excellent", "good", "completed", "not_completed", "unclassified")
+    }
+
+
+@api.get(
+    "/orgs/{org_id}/evaluation/{year}/tally",
+    response={200: EvaluationTallyOut, **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_tally(request, org_id: int, year: int):
+    """Counts by level on the organization's tree as it stood at the end of the year."""
+    from tongket.evaluation.selectors import evaluation_tally as tally_of
+
+    who = actor(request)
+    org = party.org_get(who, org_id)
+    t = tally_of(who, org, year)
+    previous = None
+    if t.previous:
+        previous = {
+            k: _tally(getattr(t.previous, k)) for k in ("grassroots", "sub_branches", "members")
+        }
+    return {
+        "org": org.code,
+        "year": year,
+        "as_of": f"{year}-12-31",
+        "grassroots": _tally(t.grassroots),
+        "sub_branches": _tally(t.sub_branches),
+        "members": _tally(t.members),
+        "missing": t.missing,
+        "previous": previous,
+    }
+
+
+@api.get(
+    "/orgs/{org_id}/evaluation/{year}/validation",
+    response={200: list[ViolationOut], **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_validation(request, org_id: int, year: int):
+    """Every rule broken in the organization's round of the year, with the rule named."""
+    from tongket.evaluation.selectors import round_get, validation_report
+
+    who = actor(request)
+    found = validation_report(who, round_get(who, party.org_get(who, org_id), year))
+    return [
+        {
+            "rule": v.rule,
+            "code": v.code,
+            "message": v.message,
+            "severity": v.severity,
+            "group": v.group,
+        }
+        for v in found
+    ]
+
+
+@api.get(
+    "/orgs/{org_id}/evaluation/{year}/streaks",
+    response={200: StreakOut, **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_streaks(request, org_id: int, year: int, years: int = 5):
+    """Organizations and members rated excellent in each of `years` years ending in `year`."""
+    from tongket.evaluation.selectors import streaks
+
+    who = actor(request)
+    if not 2 <= years <= 10:
+        from tongket.domain.errors import DomainError
+
+        raise DomainError("evaluation.streak", "Số năm liền phải từ 2 đến 10.")
+    found = streaks(who, party.org_get(who, org_id), year, years)
+    party.log_member_list(who, f"streak {org_id} {year}", len(found.members))
+    return {
+        "years": years,
+        "end_year": year,
+        "orgs": [{"id": pk, "name": name} for pk, name in found.orgs],
+        "members": [
+            {"id": pk, "card_number": card, "full_name": name} for pk, card, name in found.members
+        ],
+    }
+
+
+@api.get(
+    "/orgs/{org_id}/awards/{year}", response={200: list[AwardCountOut], **FAIL}, tags=["evaluation"]
+)
+def award_counts(request, org_id: int, year: int):
+    from tongket.evaluation.selectors import award_counts as counts_of
+
+    who = actor(request)
+    return counts_of(who, party.org_get(who, org_id), year)
+
+
+@api.get(
+    "/orgs/{org_id}/badges/due", response={200: list[BadgeDueOut], **FAIL}, tags=["evaluation"]
+)
+def badges_due(request, org_id: int, on: str | None = None):
+    """Members due a party badge at the next award day after `on` (today when absent)."""
+    from tongket.evaluation.selectors import badges_due_list
+
+    who = actor(request)
+    due = badges_due_list(who, party.org_get(who, org_id), _day(on))
+    party.log_member_list(who, f"badges {org_id}", len(due))
+    return [vars(d) for d in due]
 
 
 @api.post("/imports/{kind}", response={200: ImportOut, **FAIL}, tags=["imports"])

@@ -182,3 +182,56 @@ class ImportOut(Schema):
     warnings: list[str]
     error_count: int
     errors: list[RowErrorOut]
+
+
+class TallyOut(Schema):
+    total: int
+    excellent: int
+    good: int
+    completed: int
+    not_completed: int
+    unclassified: int
+
+
+class EvaluationTallyOut(Schema):
+    org: str
+    year: int
+    as_of: date
+    grassroots: TallyOut
+    sub_branches: TallyOut
+    members: TallyOut
+    missing: dict[str, int]
+    previous: dict | None
+
+
+class ViolationOut(Schema):
+    rule: str
+    code: str
+    message: str
+    severity: str
+    group: str
+
+
+class StreakOut(Schema):
+    years: int
+    end_year: int
+    orgs: list[dict]
+    members: list[dict]
+
+
+class AwardCountOut(Schema):
+    category: str
+    name: str
+    decision: str
+    body: str
+    decided_on: date
+    orgs: int
+    members: int
+
+
+class BadgeDueOut(Schema):
+    member_id: int
+    card_number: str
+    full_name: str
+    milestones: list[int]
+    award_day: date

@@ -15,6 +15,7 @@ COMMANDS = [
     "tongket.cli.commands.serve",  # serve, demo
     "tongket.cli.commands.audit",  # audit list, audit export
     "tongket.cli.commands.units",  # units count, tree, lineage, affected
+    "tongket.cli.commands.evaluation",  # evaluation, awards, badges
     "tongket.cli.commands.transfer",  # import, export
 ]
 

@@ -170,9 +170,20 @@ def _member_branches(rnd: EvaluationRound, member_ids: list[int]) -> dict[int, i
     return {m: o for m, o in rows.values_list("member_id", "org_id") if o in inside}
 
 
+def _headed_level(rnd: EvaluationRound, row: ResultRow) -> dict:
+    """The level of the organization a member heads (flags["head_of"]), if it has one in
+    this round: a head is rated after the unit, and not above it (§9 item 8)."""
+    head_of = row.flags.get("head_of")
+    if not head_of:
+        return {}
+    found = Evaluation.objects.filter(round=rnd, org_id=head_of).values_list("level", flat=True)
+    return {head_of: Level(found[0]) if found and found[0] else None} if found else {}
+
+
 def _subject(row: ResultRow, statuses: frozenset = frozenset()) -> Subject:
     if row.member is not None:
         return Subject(
+            is_head_of=row.flags.get("head_of"),
             id=row.member.pk,
             kind="member",
             name=row.member.full_name,
@@ -235,9 +246,8 @@ def check_row(rnd: EvaluationRound, row: ResultRow, statuses: frozenset = frozen
     if row.archived:
         return
     rule = rule_by_code(rnd.rule_version)
-    found = rule.validate_result(
-        _result(rnd, row), _subject(row, statuses), Context(evaluation_date=year_end(rnd.year))
-    )
+    context = Context(evaluation_date=year_end(rnd.year), org_levels=_headed_level(rnd, row))
+    found = rule.validate_result(_result(rnd, row), _subject(row, statuses), context)
     if has_errors(found):
         first = next(v for v in found if v.severity == "error")
         raise DomainError(
