@@ -33,6 +33,12 @@ TESTED = {
     "units load-national",
     "import",
     "export",
+    # tests/test_evaluation_demo.py runs these on the demo database
+    "evaluation validate",
+    "evaluation tally",
+    "awards eligible",
+    "awards counts",
+    "badges due",
 }
 
 
