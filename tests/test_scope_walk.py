@@ -28,7 +28,10 @@ WEB_PARAMS = {
     "members": "be",
     "account/tokens": "bob_token",
     "imports": "bob_job",
+    "evaluation": "b_round",
 }
+# Second path parameters, by name, where a route has more than one.
+WEB_EXTRA = {"org_pk": "b1"}
 API_PARAMS = {
     "org_id": "b",
     "unit_id": "w2",
@@ -63,7 +66,12 @@ def fill_web(route: str, objs) -> str:
     if "<" not in route:
         return "/" + route
     key = next(k for k in WEB_PARAMS if route.startswith(k))
-    return "/" + re.sub(r"<int:\w+>", str(getattr(objs, WEB_PARAMS[key]).pk), route)
+
+    def sub(m):
+        name = WEB_EXTRA.get(m.group(1), WEB_PARAMS[key])
+        return str(getattr(objs, name).pk)
+
+    return "/" + re.sub(r"<int:(\w+)>", sub, route)
 
 
 def api_operations():
@@ -119,6 +127,9 @@ def objs(cast):
         errors_path="/x.loi.xlsx",
     )
     cast.import_kind = "units"
+    from tongket.evaluation.services import round_open
+
+    cast.b_round = round_open(actor=cast.system, committee=cast.b, year=2024)
     cast.year = 2024
     return cast
 

@@ -310,3 +310,66 @@ def _previous_award_day(day: dt.date) -> dt.date:
     while next_award_day(probe) == day:
         probe -= dt.timedelta(days=30)
     return next_award_day(probe)
+
+
+def rounds_visible(actor: Actor):
+    return restrict(EvaluationRound.objects.select_related("committee"), actor).order_by(
+        "-year", "committee__name"
+    )
+
+
+def round_by_id(actor: Actor, pk: int) -> EvaluationRound:
+    rnd = rounds_visible(actor).filter(pk=pk).first()
+    if rnd is None:
+        raise NotFoundError("đợt đánh giá")
+    return rnd
+
+
+@dataclass(frozen=True)
+class OrgProgress:
+    org_id: int
+    name: str
+    kind: str
+    status: str
+    results: int
+    late: bool
+
+
+def round_progress(actor: Actor, rnd: EvaluationRound, today: dt.date) -> list[OrgProgress]:
+    """The grassroots organizations of the round: how far each has come, and who is late."""
+    from tongket.evaluation.models import RoundState
+
+    day = year_end(rnd.year)
+    groups = org_groups(rnd.committee, day)
+    snap = org_subtree(rnd.committee, day)
+    states = dict(RoundState.objects.filter(round=rnd).values_list("org_id", "status"))
+    counts = dict(
+        Evaluation.objects.filter(round=rnd)
+        .values("unit_org_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_org_id", "n")
+    )
+    rows = []
+    for org_id in groups.grassroots:
+        below = snap.subtree(org_id)
+        status = states.get(org_id, "locked" if rnd.locked else "draft")
+        late = bool(rnd.submit_by and today > rnd.submit_by and status == "draft")
+        rows.append(
+            OrgProgress(
+                org_id,
+                snap.nodes[org_id].name,
+                snap.nodes[org_id].level,
+                status,
+                sum(counts.get(n, 0) for n in below),
+                late,
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.late, r.status, r.name))
+
+
+def branch_results(actor: Actor, rnd: EvaluationRound, org: PartyOrg) -> list[tuple]:
+    """The members of a branch at the end of the year with their result in the round (for
+    the entry grid): (member, evaluation or None)."""
+    members = list(members_on(actor, org, year_end(rnd.year)).order_by("name_sort"))
+    found = {e.member_id: e for e in Evaluation.objects.filter(round=rnd, member__in=members)}
+    return [(m, found.get(m.pk)) for m in members]

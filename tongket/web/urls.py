@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tongket.web import views
+from tongket.web import evaluation, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,17 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("members/", views.member_list, name="member_list"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("evaluation/", evaluation.rounds, name="evaluation_rounds"),
+    path("evaluation/<int:pk>/", evaluation.round_detail, name="evaluation_round"),
+    path(
+        "evaluation/<int:pk>/org/<int:org_pk>/", evaluation.branch_entry, name="evaluation_branch"
+    ),
+    path(
+        "evaluation/<int:pk>/org/<int:org_pk>/submit/",
+        evaluation.branch_submit,
+        name="evaluation_submit",
+    ),
+    path("evaluation/badges/", evaluation.badges, name="evaluation_badges"),
     path("imports/", views.import_start, name="import_start"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
