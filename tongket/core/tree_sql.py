@@ -13,6 +13,29 @@ from django.db import connection
 
 from tongket.domain.timeline import Snapshot, Version
 
+VALID = "v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s)"
+
+
+def _walk(model, node_field: str) -> str:
+    table = model._meta.db_table
+    node = model._meta.get_field(node_field).column
+    # The root is cast to the key's type: PostgreSQL types a bare parameter as integer, and
+    # the recursive part's bigint would not match it.
+    return f"""
+        WITH RECURSIVE sub(node) AS (
+            SELECT CAST(%s AS BIGINT)
+            UNION
+            SELECT v.{node} FROM {table} v JOIN sub ON v.parent_id = sub.node WHERE {VALID}
+        )
+    """  # noqa: S608 - table and column names come from the model, values are parameters
+
+
+def subtree_ids_sql(model, node_field: str, root_id: int, day: date) -> tuple[str, list]:
+    """SQL and parameters selecting the ids of the root and its subtree on `day`, for use
+    inside another query (so the ids never travel through Python)."""
+    sql = _walk(model, node_field) + " SELECT node FROM sub"
+    return sql, [root_id, day, day]
+
 
 def subtree_snapshot(model, node_field: str, kind_field: str, root_id: int, day: date):
     """A Snapshot holding the root and everything under it on `day` (versions of `model`)."""
@@ -20,17 +43,14 @@ def subtree_snapshot(model, node_field: str, kind_field: str, root_id: int, day:
     node = model._meta.get_field(node_field).column
     kind = model._meta.get_field(kind_field).column
     identity = model._meta.get_field(node_field).related_model._meta.db_table
-    valid = "v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s)"
-    sql = f"""
-        WITH RECURSIVE sub(node) AS (
-            SELECT %s
-            UNION
-            SELECT v.{node} FROM {table} v JOIN sub ON v.parent_id = sub.node WHERE {valid}
-        )
+    sql = (
+        _walk(model, node_field)
+        + f"""
         SELECT v.{node}, v.valid_from, v.valid_to, v.name, v.{kind}, v.parent_id, i.code
         FROM {table} v JOIN sub ON v.{node} = sub.node JOIN {identity} i ON i.id = v.{node}
-        WHERE {valid}
-    """  # noqa: S608 - table and column names come from the model, values are parameters
+        WHERE {VALID}
+    """
+    )  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [root_id, day, day, day, day])
         rows = cursor.fetchall()

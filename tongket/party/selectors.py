@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tongket.core.actor import Actor
@@ -17,7 +18,7 @@ from tongket.core.audit import record_change, record_event
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
 from tongket.core.revisions import cached
-from tongket.core.tree_sql import subtree_snapshot
+from tongket.core.tree_sql import subtree_ids_sql, subtree_snapshot
 from tongket.domain.party import OrgFlag, PartyAge, party_age, structure_flags
 from tongket.domain.text import fold
 from tongket.domain.timeline import Snapshot, Version
@@ -69,7 +70,8 @@ def subtree_on(actor: Actor, org: PartyOrg, day: date) -> list[int]:
 def members_on(actor: Actor, org: PartyOrg, day: date, kind: str = "official") -> QuerySet:
     """Members with an official membership valid on `day` in the organization's subtree as it
     stood that day. Temporarily hosted members are not counted in a host's total (§4.4)."""
-    ids = subtree_on(actor, org, day)
+    # The subtree stays inside the database: one statement, whatever the tree's size.
+    ids = RawSQL(*subtree_ids_sql(PartyOrgVersion, "org", org.pk, day))
     memberships = Membership.objects.filter(org_id__in=ids, kind=kind, valid_from__lte=day).exclude(
         valid_to__lt=day
     )
