@@ -266,7 +266,7 @@ def test_areas_take_a_decimal_comma_or_point(value, expected):
 
 
 def test_the_registry_of_kinds_lists_units_and_events():
-    assert list(KINDS) == ["units", "unit_events"]
+    assert list(KINDS) == ["units", "unit_events", "orgs", "members"]
     assert [c.header for c in UNITS.columns] == UNIT_HEAD
     assert [c.header for c in UNIT_EVENTS.columns] == EVENT_HEAD
 

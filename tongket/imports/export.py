@@ -1,4 +1,4 @@
-"""Writing `units` and `unit_events` in the interchange formats, and the list of import errors.
+"""Writing the record kinds in the interchange formats, and the list of import errors.
 
 An export re-imports to the same records: into an empty database it rebuilds them, into the
 same database it changes nothing. Every text cell goes through inert_cell, so a name such as
@@ -14,21 +14,40 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
 from tongket.core.audit import record_event
+from tongket.core.errors import PermissionDeniedError
 from tongket.core.permissions import restrict
 from tongket.domain.cells import inert_cell
 from tongket.domain.errors import DomainError
 from tongket.domain.vnformat import format_date_short
-from tongket.imports.kinds import EVENT_WORDS, LEVEL_WORDS, RowError, get_kind
+from tongket.imports.kinds import (
+    EVENT_WORDS,
+    GENDER_WORDS,
+    LEVEL_WORDS,
+    ORG_KIND_WORDS,
+    STATUS_WORDS,
+    RowError,
+    get_kind,
+    member_history,
+)
+from tongket.party.models import Member, Membership, MemberStatusPeriod, PartyOrgVersion
 from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent
 
 SUFFIXES = (".xlsx", ".csv")
 DATE_FORMAT = "DD/MM/YYYY"
 # Column widths in characters, by code name; the rest get a width from their header.
-WIDTHS = {"name": 36, "legal_basis": 48, "from_codes": 28, "to_codes": 28, "message": 70}
+WIDTHS = {
+    "name": 36,
+    "full_name": 28,
+    "legal_basis": 48,
+    "from_codes": 28,
+    "to_codes": 28,
+    "message": 70,
+}
 
 
 def export_kind(kind: str, path: Path | str, actor: Actor) -> int:
@@ -105,8 +124,72 @@ def event_rows(actor: Actor) -> Iterable[list]:
         yield [event.effective_on, _word(EVENT_WORDS, event.kind), old, new, event.basis.text]
 
 
-ROWS = {"units": unit_rows, "unit_events": event_rows}
-AUDIT_TYPES = {"units": "registry.adminunitversion", "unit_events": "registry.unitevent"}
+def org_rows(actor: Actor) -> Iterable[list]:
+    """One row per organization version, in tree order, then by date."""
+    versions = restrict(
+        PartyOrgVersion.objects.select_related("org", "parent", "unit").order_by(
+            "org__path", "valid_from"
+        ),
+        actor,
+    )
+    for v in versions.iterator(chunk_size=2000):
+        yield [
+            v.org.code,
+            v.name,
+            _word(ORG_KIND_WORDS, v.kind),
+            v.parent.code if v.parent_id else "",
+            v.unit.code if v.unit_id else "",
+            v.valid_from,
+            v.valid_to,
+        ]
+
+
+def member_rows(actor: Actor) -> Iterable[list]:
+    """The members whose records the actor may export (admins of the scope), each as the
+    rows of their history: where they were active and in what status, from which day.
+
+    Personal data: refused outright without an "export_personal" grant; export_kind logs it.
+    """
+    if not actor.system and not actor.usable("export_personal"):
+        raise PermissionDeniedError(
+            _(
+                "Danh sách đảng viên là dữ liệu cá nhân: chỉ người quản trị của phạm vi mới "
+                "được xuất. Bạn không có quyền này."
+            )
+        )
+    members = restrict(Member.objects.all(), actor, "export_personal").order_by(
+        "org__path", "name_sort", "card_number"
+    )
+    members = members.prefetch_related(
+        Prefetch(
+            "memberships",
+            Membership.objects.filter(kind="official").select_related("org").order_by("valid_from"),
+            to_attr="official",
+        ),
+        Prefetch("status_periods", MemberStatusPeriod.objects.order_by("valid_from"), "periods"),
+    )
+    for m in members.iterator(chunk_size=2000):
+        spans = [(s.valid_from, s.valid_to, s.org.code) for s in m.official]
+        periods = [(p.status, p.valid_from, p.valid_to) for p in m.periods]
+        person = [m.card_number, m.full_name, m.birth_date, _word(GENDER_WORDS, m.gender)]
+        for state in member_history(spans, periods):
+            yield [
+                *person,
+                state.org_code,
+                state.since,
+                m.admitted_on,
+                m.confirmed_on,
+                _word(STATUS_WORDS, state.status),
+            ]
+
+
+ROWS = {"units": unit_rows, "unit_events": event_rows, "orgs": org_rows, "members": member_rows}
+AUDIT_TYPES = {
+    "units": "registry.adminunitversion",
+    "unit_events": "registry.unitevent",
+    "orgs": "party.partyorgversion",
+    "members": "party.member",
+}
 
 
 # --- writers --------------------------------------------------------------------------------

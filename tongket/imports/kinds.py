@@ -3,7 +3,7 @@
 No ORM here: a kind is its columns (Vietnamese header, code name, required, key), a function
 that builds a plain record from one row's converted cells, and the checks that need the whole
 file (duplicate keys, overlapping versions). Anything that needs the database is done in
-`tongket.imports.apply`. Later kinds (orgs, members, evaluations) register themselves in KINDS.
+`tongket.imports.apply`. Later kinds (evaluations) register themselves in KINDS.
 
 Units extend the contract in one way: several rows with the same `Mã đơn vị` are the dated
 versions of one unit (told apart by `Hiệu lực từ`), so the natural key of a row is
@@ -16,7 +16,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tongket.domain.cells import FORMULA_LEADS
 from tongket.domain.errors import DomainError
 from tongket.domain.legal import parse_legal_basis
+from tongket.domain.party import check_one_place
 from tongket.domain.text import match_headers, normalize_header
 from tongket.domain.timeline import UNIT_LEVELS, Version, check_dates, check_no_overlap
 from tongket.domain.vnformat import format_date_short, format_int, parse_date, parse_number
@@ -62,6 +63,9 @@ class Kind:
     build: Callable[[int, dict], object]  # (row number, converted cells) -> record
     check_file: Callable[[list], list[tuple[int, str, str]]]  # -> (row, column code, message)
     sheets: tuple[str, ...] = ()  # sheet names to prefer in a workbook
+    # The field whose value ties rows together (a unit's code, a member's card number): when
+    # one row fails, the rows that depend on it are skipped rather than reported twice.
+    failed_key: str = "code"
 
     def column(self, code: str) -> Column:
         return next(c for c in self.columns if c.code == code)
@@ -92,6 +96,8 @@ def _cell_error(message: str, code: str = "cell.invalid") -> DomainError:
 
 def display(value) -> str:
     """A value as the user would type it back: dates dd/mm/yyyy, lists with ";"."""
+    if type(value) is str:  # most cells: first, and cheap (called for every cell)
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -113,8 +119,12 @@ def uninert(value: str) -> str:
 
 
 def text(value, max_length: int = 200) -> str:
-    # NFC: the same name typed on two machines may arrive composed or decomposed.
-    result = uninert(unicodedata.normalize("NFC", display(value)).strip())
+    # NFC: the same name typed on two machines may arrive composed or decomposed (plain
+    # ASCII, such as most codes, is NFC already).
+    result = display(value)
+    if not result.isascii():
+        result = unicodedata.normalize("NFC", result)
+    result = uninert(result.strip())
     if len(result) > max_length:
         raise _cell_error(
             _("Dài quá %(n)d ký tự (có %(len)d).") % {"n": max_length, "len": len(result)}
@@ -124,7 +134,7 @@ def text(value, max_length: int = 200) -> str:
 
 def code(value) -> str:
     result = text(value, 40)
-    if any(ch in result for ch in ";|"):
+    if ";" in result or "|" in result:
         raise _cell_error(_("Mã không được chứa dấu “;” hoặc “|”."))
     return result
 
@@ -141,6 +151,8 @@ def codes(value) -> tuple[str, ...]:
 
 
 def day(value) -> date | None:
+    if type(value) is date:  # a date cell, as the spreadsheet reader gives it
+        return value
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -192,12 +204,17 @@ def enumeration(words: dict[str, Iterable[str]], what: str) -> Callable[[object]
             if lookup.setdefault(key, value) != value:
                 raise ValueError(f"{spelling!r} spelled for two values")  # a slip in the table
     examples = ", ".join(next(iter(s)) for s in words.values())
+    seen: dict[str, str] = {}  # a column repeats a few spellings over thousands of rows
 
     def convert(cell) -> str:
         raw = display(cell).strip()
         if not raw:
             return ""
+        if found := seen.get(raw):
+            return found
         if found := lookup.get(normalize_header(raw)):
+            if len(seen) < 1000:
+                seen[raw] = found
             return found
         raise _cell_error(
             _("%(what)s không hợp lệ: “%(v)s” (dùng: %(ex)s).")
@@ -269,7 +286,10 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
     index = _check_header(kind, table.header, table.header_row, mapped)
     if mapped.errors:
         return mapped
-    columns = [c for c in kind.columns if c.code in index]
+    # (code, position, converter, required) of each column present, looked up once.
+    columns = [
+        (c.code, index[c.code], c.convert, c.required) for c in kind.columns if c.code in index
+    ]
     by_row: dict[int, object] = {}
     for number, cells in table.rows:
         mapped.last_row = number
@@ -284,7 +304,7 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
         mapped.add(number, header_of(kind, mapped, column), value, message)
         bad_rows.add(number)
     for number in bad_rows:
-        if key := getattr(by_row.pop(number), "code", ""):
+        if key := getattr(by_row.pop(number), kind.failed_key, ""):
             mapped.failed_codes.add(key)
     mapped.records = list(by_row.values())
     return mapped
@@ -293,17 +313,17 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
 def _map_row(kind: Kind, columns, index, number: int, cells: list, mapped: Mapped):
     values: dict[str, object] = {}
     failed = False
-    for column in columns:
-        position = index[column.code]
-        raw = cells[position] if position < len(cells) else None
+    width = len(cells)
+    for code, position, convert, required in columns:  # the loop of every cell: kept lean
+        raw = cells[position] if position < width else None
         try:
-            values[column.code] = column.convert(raw)
+            value = values[code] = convert(raw)
         except DomainError as exc:
-            mapped.add(number, mapped.headers[column.code], raw, exc.message)
+            mapped.add(number, mapped.headers[code], raw, exc.message)
             failed = True
             continue
-        if column.required and values[column.code] in ("", None, ()):
-            mapped.add(number, mapped.headers[column.code], "", _("Ô bắt buộc đang trống."))
+        if required and (value is None or value == "" or value == ()):
+            mapped.add(number, mapped.headers[code], "", _("Ô bắt buộc đang trống."))
             failed = True
     if not failed:
         try:
@@ -312,9 +332,9 @@ def _map_row(kind: Kind, columns, index, number: int, cells: list, mapped: Mappe
             column = (exc.details or {}).get("column", "")
             mapped.add(number, header_of(kind, mapped, column), values.get(column), exc.message)
     # Rows that depend on this one (children of a unit) are then skipped, not reported twice.
-    key = values.get("code")
-    if key is None and "code" in index and index["code"] < len(cells):
-        key = display(cells[index["code"]]).strip()
+    key = values.get(kind.failed_key)
+    if key is None and kind.failed_key in index and index[kind.failed_key] < len(cells):
+        key = display(cells[index[kind.failed_key]]).strip()
     if key:
         mapped.failed_codes.add(key)
     return None
@@ -507,6 +527,324 @@ UNIT_EVENTS = register(
         check_file=_check_events,
     )
 )
+
+
+# --- party organizations --------------------------------------------------------------------
+ORG_KIND_WORDS = {
+    "party_committee": ("Đảng bộ", "ĐB"),
+    "grassroots_committee": ("Đảng bộ cơ sở", "ĐBCS"),
+    "grassroots_branch": ("Chi bộ cơ sở", "CBCS"),
+    "sub_committee": ("Đảng bộ bộ phận", "ĐBBP"),
+    "sub_branch": ("Chi bộ trực thuộc", "chi bộ", "CBTT", "CB"),
+}
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    """One version of a party organization as written in an `orgs` file; like units, rows
+    with the same code are its dated versions."""
+
+    row: int
+    code: str
+    name: str
+    kind: str
+    valid_from: date
+    parent_code: str = ""
+    unit_code: str = ""
+    valid_to: date | None = None
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.code, self.valid_from)
+
+    def version(self) -> Version:
+        return Version(0, self.valid_from, self.valid_to, self.name, self.kind, None, self.code)
+
+
+def _build_org(row: int, values: dict) -> OrgRow:
+    record = OrgRow(row=row, **values)
+    try:
+        check_dates(record.version())
+    except DomainError as exc:
+        raise _row_error("valid_to", exc.message) from None
+    if record.parent_code == record.code:
+        raise _row_error("parent_code", _("Tổ chức không thể là cấp trên của chính nó."))
+    return record
+
+
+def _check_orgs(records: list[OrgRow]) -> list[tuple[int, str, str]]:
+    """Duplicate keys and overlapping versions (as for units), and parents that go round in
+    a circle within the file (A under B, B under A)."""
+    problems = _check_units(records)
+    parents: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        if r.parent_code:
+            parents[r.code].add(r.parent_code)
+    for r in records:
+        if r.parent_code and (circle := _circle(parents, r.code, r.parent_code)):
+            message = _("Tổ chức cấp trên tạo thành vòng lặp: %(path)s.") % {
+                "path": " → ".join(circle)
+            }
+            problems.append((r.row, "parent_code", message))
+    return problems
+
+
+def _circle(parents: dict[str, set[str]], code: str, parent: str) -> list[str]:
+    """The codes from `code` up through `parent` and back to `code`, or [] when the parents
+    of `parent` never lead back to `code`."""
+    paths, seen = [[code, parent]], {parent}
+    while paths:
+        path = paths.pop()
+        if path[-1] == code:
+            return path
+        for above in sorted(parents.get(path[-1], ())):
+            if above == code or above not in seen:
+                seen.add(above)
+                paths.append([*path, above])
+    return []
+
+
+def org_depths(records: list[OrgRow]) -> dict[str, int]:
+    """How many organizations of the file lie above each code (through any of its versions),
+    so that parents are written before their children. Codes left in a circle (refused by
+    the check above) come last."""
+    codes = {r.code for r in records}
+    children: dict[str, set[str]] = defaultdict(set)
+    waiting: dict[str, set[str]] = {c: set() for c in codes}
+    for r in records:
+        if r.parent_code in codes and r.parent_code != r.code:
+            children[r.parent_code].add(r.code)
+            waiting[r.code].add(r.parent_code)
+    depths: dict[str, int] = {}
+    ready = sorted(c for c, above in waiting.items() if not above)
+    for c in ready:
+        depths[c] = 0
+    while ready:
+        parent = ready.pop()
+        for child in sorted(children[parent]):
+            depths[child] = max(depths.get(child, 0), depths[parent] + 1)
+            waiting[child].discard(parent)
+            if not waiting[child]:
+                ready.append(child)
+    last = max(depths.values(), default=0) + 1
+    return {c: depths[c] if not waiting[c] else last for c in codes}
+
+
+ORGS = register(
+    Kind(
+        name="orgs",
+        label="tổ chức đảng",
+        sheets=("orgs", "tổ chức", "tổ chức đảng"),
+        columns=(
+            Column("code", "Mã tổ chức", required=True, key=True, convert=code),
+            Column("name", "Tên tổ chức", required=True),
+            Column("kind", "Loại", required=True, convert=enumeration(ORG_KIND_WORDS, "Loại")),
+            Column("parent_code", "Mã tổ chức cấp trên", convert=code),
+            Column("unit_code", "Mã đơn vị hành chính", convert=code),
+            Column("valid_from", "Hiệu lực từ", required=True, key=True, convert=day),
+            Column("valid_to", "Hiệu lực đến", convert=day),
+        ),
+        build=_build_org,
+        check_file=_check_orgs,
+    )
+)
+
+
+# --- party members --------------------------------------------------------------------------
+GENDER_WORDS = {"male": ("Nam", "M"), "female": ("Nữ", "F")}
+STATUS_WORDS = {
+    "active": ("Đang sinh hoạt",),
+    "exempted": ("Miễn sinh hoạt", "miễn công tác và sinh hoạt"),
+    "suspended": ("Đình chỉ sinh hoạt",),
+    "transferred_out": ("Chuyển đi", "đã chuyển đi", "chuyển sinh hoạt đi"),
+    "deceased": ("Từ trần", "đã từ trần"),
+    "struck_off": ("Xóa tên",),
+    "expelled": ("Khai trừ",),
+    "left": ("Ra khỏi Đảng",),
+}
+# Statuses that end the official membership the day they start (tongket.party.services).
+LEAVING = frozenset({"transferred_out", "deceased", "struck_off", "expelled", "left"})
+# The fields of the person, the same on every row of one card number.
+PERSON_FIELDS = {
+    "full_name": "họ và tên",
+    "birth_date": "ngày sinh",
+    "gender": "giới tính",
+    "admitted_on": "ngày vào Đảng",
+    "confirmed_on": "ngày chính thức",
+}
+
+
+def card(value) -> str:
+    result = code(value)
+    if len(result) > 20:
+        raise _cell_error(_("Số thẻ dài quá 20 ký tự: %(v)s.") % {"v": result})
+    return result
+
+
+@dataclass(slots=True)  # not frozen: built once per row of files of 100,000 rows
+class MemberRow:
+    """One row of a `members` file: the person, and where they are active from `since`.
+
+    The rows of one card number, in the order of their days, are the member's history: the
+    first registers them, a later row with another organization is a transfer from its day,
+    and a later row with another status is a change of status from its day.
+    """
+
+    row: int
+    card_number: str
+    full_name: str
+    birth_date: date
+    gender: str
+    org_code: str
+    admitted_on: date
+    since: date | None = None
+    confirmed_on: date | None = None
+    status: str = "active"
+
+    @property
+    def start(self) -> date:
+        """The day the row takes effect (`since`, else the admission day)."""
+        return self.since or self.admitted_on
+
+    def person(self) -> dict:
+        return {name: getattr(self, name) for name in PERSON_FIELDS}
+
+
+def _build_member(row: int, values: dict) -> MemberRow:
+    values["full_name"] = " ".join(values["full_name"].split())
+    values["status"] = values.get("status") or "active"
+    return MemberRow(row=row, **values)
+
+
+def _shown(field_name: str, value) -> str:
+    if field_name == "gender":
+        return GENDER_WORDS[value][0] if value in GENDER_WORDS else str(value)
+    return display(value) or _("(trống)")
+
+
+def _check_members(records: list[MemberRow]) -> list[tuple[int, str, str]]:
+    """Rows of one card number must tell of one person, and one place and status a day."""
+    problems: list[tuple[int, str, str]] = []
+    by_card: dict[str, list[MemberRow]] = defaultdict(list)
+    for r in records:
+        by_card[r.card_number].append(r)
+    for rows in by_card.values():
+        if len(rows) == 1:  # most cards: nothing to compare
+            continue
+        first = rows[0]
+        for r in rows[1:]:
+            for name, label in PERSON_FIELDS.items():
+                if getattr(r, name) != getattr(first, name):
+                    problems.append(
+                        (
+                            r.row,
+                            name,
+                            _("Số thẻ %(card)s đã có ở dòng %(row)d với %(what)s khác (%(v)s).")
+                            % {
+                                "card": r.card_number,
+                                "row": first.row,
+                                "what": label,
+                                "v": _shown(name, getattr(first, name)),
+                            },
+                        )
+                    )
+                    break
+        seen: dict[date, MemberRow] = {}
+        for r in sorted(rows, key=lambda r: (r.start, r.row)):
+            if (other := seen.setdefault(r.start, r)) is r:
+                continue
+            if other.org_code != r.org_code:
+                try:
+                    check_one_place(
+                        [(r.start, None, other.org_code), (r.start, None, r.org_code)],
+                        r.full_name,
+                    )
+                except DomainError as exc:
+                    problems.append((r.row, "org_code", exc.message))
+                    continue
+            problems.append(
+                (
+                    r.row,
+                    "since",
+                    _("Trùng với dòng %(row)d: cùng số thẻ %(card)s và cùng ngày %(day)s.")
+                    % {"row": other.row, "card": r.card_number, "day": display(r.start)},
+                )
+            )
+    return problems
+
+
+MEMBERS = register(
+    Kind(
+        name="members",
+        label="đảng viên",
+        sheets=("members", "đảng viên"),
+        columns=(
+            Column("card_number", "Số thẻ đảng viên", required=True, key=True, convert=card),
+            Column("full_name", "Họ và tên", required=True, convert=lambda v: text(v, 120)),
+            Column("birth_date", "Ngày sinh", required=True, convert=day),
+            Column(
+                "gender",
+                "Giới tính",
+                required=True,
+                convert=enumeration(GENDER_WORDS, "Giới tính"),
+            ),
+            Column("org_code", "Mã tổ chức", required=True, convert=code),
+            Column("since", "Từ ngày", convert=day),
+            Column("admitted_on", "Ngày vào Đảng", required=True, convert=day),
+            Column("confirmed_on", "Ngày chính thức", convert=day),
+            Column("status", "Trạng thái", convert=enumeration(STATUS_WORDS, "Trạng thái")),
+        ),
+        build=_build_member,
+        check_file=_check_members,
+        failed_key="card_number",
+    )
+)
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """Where a member is active and in what status, from a day: one row of a `members` file."""
+
+    since: date
+    org_code: str
+    status: str
+
+
+Span = tuple[date, date | None, str]  # an official membership: from, to, organization code
+StatusSpan = tuple[str, date, date | None]  # a status other than active: status, from, to
+
+
+def org_code_on(memberships: list[Span], day: date) -> str:
+    """The organization of the official membership covering `day`, else of the last one that
+    started before it (the member left it), else ""."""
+    found = ""
+    for start, end, org_code in sorted(memberships):
+        if start > day:
+            break
+        found = org_code
+        if end is None or day <= end:
+            return org_code
+    return found
+
+
+def status_on(periods: list[StatusSpan], day: date) -> str:
+    for status, start, end in periods:
+        if start <= day and (end is None or day <= end):
+            return status
+    return "active"
+
+
+def member_history(memberships: list[Span], periods: list[StatusSpan]) -> list[MemberState]:
+    """A member's stored history as the rows of a `members` file: one row per day on which
+    the organization or the status changed (a membership starts, a status starts or ends)."""
+    days = {start for start, _end, _org in memberships} | {p[1] for p in periods}
+    starts = {p[1] for p in periods}
+    for _status, _start, end in periods:
+        if end is not None and (after := end + timedelta(days=1)) not in starts:
+            days.add(after)  # back to active
+    return [
+        MemberState(d, org_code_on(memberships, d), status_on(periods, d)) for d in sorted(days)
+    ]
 
 
 def too_many_errors(mapped: Mapped) -> str:

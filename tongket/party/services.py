@@ -4,22 +4,25 @@ touches, and writes its audit row in the same transaction."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DateField, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
-from tongket.core.audit import record_change, record_changes_bulk, snapshot
+from tongket.core.audit import record_change, snapshot
+from tongket.core.models import ChangeLog
 from tongket.core.permissions import require
 from tongket.core.revisions import bump
 from tongket.domain.errors import DomainError
 from tongket.domain.party import check_member_dates, check_one_place, check_org_parent
 from tongket.domain.permissions import Target
 from tongket.domain.text import fold, vi_sort_string
-from tongket.domain.timeline import Version, check_no_overlap
+from tongket.domain.timeline import Version, check_no_cycle, check_no_overlap
 from tongket.domain.vnformat import format_date_short
 from tongket.party.models import (
     Member,
@@ -46,6 +49,7 @@ MEMBER_FIELDS = [
 ]
 # Statuses that end the member's official membership on the day they start.
 LEAVING = {"transferred_out", "deceased", "struck_off", "expelled", "left"}
+GENDERS = frozenset(Member.Gender.values)  # read once: the enum property rebuilds a list
 
 
 def _day_before(day: date) -> date:
@@ -56,23 +60,50 @@ def org_version_on(org: PartyOrg, day: date) -> PartyOrgVersion | None:
     return org.versions.filter(valid_from__lte=day).exclude(valid_to__lt=day).first()
 
 
+def _missing_on(org: PartyOrg, day: date) -> DomainError:
+    return DomainError(
+        "org.missing_on",
+        _("Tổ chức %(org)s không tồn tại vào ngày %(day)s.")
+        % {"org": org.code, "day": format_date_short(day)},
+    )
+
+
 def _require_alive(org: PartyOrg, day: date) -> PartyOrgVersion:
     version = org_version_on(org, day)
     if version is None:
-        raise DomainError(
-            "org.missing_on",
-            _("Tổ chức %(org)s không tồn tại vào ngày %(day)s.")
-            % {"org": org.code, "day": format_date_short(day)},
-        )
+        raise _missing_on(org, day)
     return version
 
 
 def _refresh_identity(org: PartyOrg) -> None:
+    """The identity mirrors its latest version; when its path changes (it moved), the paths of
+    the organizations under it follow, so that grants and scope filters stay right."""
     latest = org.versions.order_by("-valid_from").first()
+    old_path = org.path
     org.name, org.kind = latest.name, latest.kind
     org.parent_id, org.unit_id = latest.parent_id, latest.unit_id
     org.path = org.build_path()
     org.save(update_fields=["name", "kind", "parent", "unit", "path"])
+    if org.path != old_path:
+        for child in PartyOrg.objects.filter(parent=org):
+            _refresh_identity(child)
+
+
+def _as_version(v: PartyOrgVersion) -> Version:
+    return Version(v.org_id, v.valid_from, v.valid_to, v.name, v.kind, v.parent_id)
+
+
+def _check_no_cycle(org: PartyOrg, parent: PartyOrg, day: date) -> None:
+    """Refuses a parent that lies under the organization itself on `day`."""
+    rows = PartyOrgVersion.objects.filter(valid_from__lte=day).exclude(valid_to__lt=day)
+    try:
+        check_no_cycle(dict(rows.values_list("org_id", "parent_id")), org.pk, parent.pk)
+    except DomainError:
+        raise DomainError(
+            "tree.cycle",
+            _("Tổ chức cấp trên %(parent)s nằm trong chính %(org)s (vòng lặp).")
+            % {"parent": parent.code, "org": org.code},
+        ) from None
 
 
 @transaction.atomic
@@ -91,17 +122,12 @@ def org_version_add(
     require(actor, "edit", parent.scope_target() if parent else Target(org_path="/"))
     new = Version(org.pk, valid_from, valid_to, name, kind, parent.pk if parent else None)
     earlier = [] if _fresh(org) else org.versions.all()
-    check_no_overlap(
-        [
-            *(
-                Version(v.org_id, v.valid_from, v.valid_to, v.name, v.kind, v.parent_id)
-                for v in earlier
-            ),
-            new,
-        ]
-    )
+    check_no_overlap([*(_as_version(v) for v in earlier), new])
     parent_kind = _require_alive(parent, valid_from).kind if parent else None
     check_org_parent(kind, parent_kind, name)
+    # Only an organization that already has children can become its own ancestor.
+    if parent and not _fresh(org) and PartyOrgVersion.objects.filter(parent=org).exists():
+        _check_no_cycle(org, parent, valid_from)
     version = PartyOrgVersion.objects.create(
         org=org,
         valid_from=valid_from,
@@ -159,6 +185,43 @@ def _fresh(org: PartyOrg) -> bool:
     return getattr(org, "_fresh", False)
 
 
+ORG_VERSION_FIELDS = ("name", "kind", "parent", "unit", "valid_to")
+
+
+@transaction.atomic
+def org_version_update(*, actor: Actor, version: PartyOrgVersion, changes: dict) -> PartyOrgVersion:
+    """Changes a stored version in place (name, kind, parent, unit, last day), with the checks
+    of org_version_add (scope, overlap, parent on the date and its kind, cycle), a check that
+    the organizations under it still fit its kind, and an audit row with before and after."""
+    org = version.org
+    require(actor, "edit", org.scope_target())
+    unknown = set(changes) - set(ORG_VERSION_FIELDS)
+    if unknown:
+        raise ValueError(f"not a field of a version: {sorted(unknown)}")  # a programming slip
+    before = snapshot(version)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    parent = version.parent
+    require(actor, "edit", parent.scope_target() if parent else Target(org_path="/"))
+    others = [_as_version(v) for v in org.versions.exclude(pk=version.pk)]
+    check_no_overlap([*others, _as_version(version)])
+    parent_kind = _require_alive(parent, version.valid_from).kind if parent else None
+    check_org_parent(version.kind, parent_kind, version.name)
+    if parent is not None:
+        _check_no_cycle(org, parent, version.valid_from)
+    if "kind" in changes:
+        children = PartyOrgVersion.objects.filter(parent=org, valid_from__gte=version.valid_from)
+        if version.valid_to is not None:
+            children = children.filter(valid_from__lte=version.valid_to)
+        for child in children:
+            check_org_parent(child.kind, version.kind, child.name)
+    version.save()
+    _refresh_identity(org)
+    bump("orgs")
+    record_change(actor, "update", version, before=before, after=snapshot(version))
+    return version
+
+
 def _official_periods(member: Member, extra=None):
     rows = [
         (m.valid_from, m.valid_to, m.org.name)
@@ -191,8 +254,8 @@ def member_create(
         raise DomainError("member.gender", _("Giới tính không hợp lệ: %(v)s.") % {"v": gender})
     check_member_dates(birth_date, admitted_on, confirmed_on, decided_on, timezone.localdate())
     since = since or admitted_on
-    if since < admitted_on:
-        raise DomainError("member.since", _("Ngày bắt đầu sinh hoạt đứng trước ngày vào Đảng."))
+    if problem := since_problem(since, admitted_on, timezone.localdate()):
+        raise problem
     _require_alive(org, since)
     if Member.objects.filter(card_number=card_number).exists():
         raise DomainError(
@@ -216,6 +279,31 @@ def member_create(
     return member
 
 
+def transfer_date_problem(admitted_on: date, on: date, today: date) -> DomainError | None:
+    """The rule a transfer's day breaks (before admission, in the future), or None."""
+    if on < admitted_on:
+        return DomainError(
+            "transfer.before_admission",
+            _("Ngày chuyển sinh hoạt (%(on)s) đứng trước ngày vào Đảng (%(adm)s).")
+            % {"on": format_date_short(on), "adm": format_date_short(admitted_on)},
+        )
+    if on > today:
+        return DomainError(
+            "date.future", _("Ngày chuyển ở tương lai: %(d)s.") % {"d": format_date_short(on)}
+        )
+    return None
+
+
+def status_date_problem(admitted_on: date, on: date, today: date) -> DomainError | None:
+    """The rule the day of a status change breaks (before admission, in the future), or None."""
+    if on < admitted_on or on > today:
+        return DomainError(
+            "member.status_date",
+            _("Ngày đổi trạng thái không hợp lệ: %(d)s.") % {"d": format_date_short(on)},
+        )
+    return None
+
+
 @transaction.atomic
 def member_transfer(
     *,
@@ -229,14 +317,8 @@ def member_transfer(
     """Moves a member's official membership to `to_org` from `on`, or adds a temporary one."""
     require(actor, "edit", member.scope_target())
     require(actor, "edit", to_org.scope_target())
-    if on < member.admitted_on:
-        raise DomainError(
-            "transfer.before_admission",
-            _("Ngày chuyển sinh hoạt (%(on)s) đứng trước ngày vào Đảng (%(adm)s).")
-            % {"on": format_date_short(on), "adm": format_date_short(member.admitted_on)},
-        )
-    if on > timezone.localdate():
-        raise DomainError("date.future", _("Ngày chuyển ở tương lai: %(d)s.") % {"d": on})
+    if problem := transfer_date_problem(member.admitted_on, on, timezone.localdate()):
+        raise problem
     _require_alive(to_org, on)
     if kind == "temporary":
         return _host(actor, member, to_org, on, note)
@@ -309,11 +391,8 @@ def member_status_set(
     require(actor, "edit", member.scope_target())
     if status not in Member.Status.values:
         raise DomainError("member.status", _("Trạng thái không hợp lệ: %(v)s.") % {"v": status})
-    if on < member.admitted_on or on > timezone.localdate():
-        raise DomainError(
-            "member.status_date",
-            _("Ngày đổi trạng thái không hợp lệ: %(d)s.") % {"d": format_date_short(on)},
-        )
+    if problem := status_date_problem(member.admitted_on, on, timezone.localdate()):
+        raise problem
     before = snapshot(member, MEMBER_FIELDS)
     member.status_periods.filter(valid_to__isnull=True).update(valid_to=_day_before(on))
     if status != "active":
@@ -410,86 +489,251 @@ def new_member_problem(row: NewMember, today: date) -> DomainError | None:
     try:
         if not row.card_number.strip() or not " ".join(row.full_name.split()):
             raise DomainError("member.invalid", _("Số thẻ và họ tên không được để trống."))
-        if row.gender not in Member.Gender.values:
+        if row.gender not in GENDERS:
             raise DomainError(
                 "member.gender", _("Giới tính không hợp lệ: %(v)s.") % {"v": row.gender}
             )
         check_member_dates(row.birth_date, row.admitted_on, row.confirmed_on, row.decided_on, today)
-        if row.since and row.since < row.admitted_on:
-            raise DomainError("member.since", _("Ngày bắt đầu sinh hoạt đứng trước ngày vào Đảng."))
+        if row.since and (problem := since_problem(row.since, row.admitted_on, today)):
+            raise problem
     except DomainError as exc:
         return exc
     return None
 
 
-@transaction.atomic
-def members_register_bulk(*, actor: Actor, rows: list[NewMember]) -> list[Member]:
-    """Registers many members at once: every row is checked by the same rules as
-    member_create, then written in a few statements with one audit row per member.
+def since_problem(since: date, admitted_on: date, today: date) -> DomainError | None:
+    if since < admitted_on:
+        return DomainError("member.since", _("Ngày bắt đầu sinh hoạt đứng trước ngày vào Đảng."))
+    if since > today:
+        return DomainError(
+            "date.future",
+            _("Ngày bắt đầu sinh hoạt ở tương lai: %(d)s.") % {"d": format_date_short(since)},
+        )
+    return None
 
-    All or nothing: the first problem raises a DomainError naming the row (1-based).
+
+@transaction.atomic
+def members_register_bulk(
+    *, actor: Actor, rows: list[NewMember], returning: bool = True
+) -> list[Member]:
+    """Registers many members at once: every row is checked by the same rules as
+    member_create, then written in a few statements with one audit row per member. Returns
+    the new members, or [] with `returning=False` (a large import that does not need them
+    saves building the objects).
+
+    All or nothing: the first problem raises a DomainError naming the row (1-based), with the
+    row's index and the bare message in `details` ("index", "reason"); card numbers taken
+    already or repeated raise one with `details["cards"]`.
     """
     today = timezone.localdate()
-    for org in {r.org.pk: r.org for r in rows}.values():
+    orgs = {r.org.pk: r.org for r in rows}
+    for org in orgs.values():
         require(actor, "edit", org.scope_target())
     cards = [r.card_number.strip() for r in rows]
-    checked: set[tuple[int, date]] = (
-        set()
-    )  # the same organization and day repeat thousands of times
+    # The versions of every organization, read once: the same organization and day repeat
+    # thousands of times, and one query per (organization, day) was most of a large import.
+    spans: dict[int, list[tuple[date, date | None]]] = {pk: [] for pk in orgs}
+    versions = PartyOrgVersion.objects.filter(org_id__in=list(orgs))
+    for org_id, start, end in versions.values_list("org_id", "valid_from", "valid_to"):
+        spans[org_id].append((start, end))
+    checked: set[tuple[int, date]] = set()
     for index, row in enumerate(rows, start=1):
-        if problem := new_member_problem(row, today):
-            raise DomainError(problem.code, f"Dòng {index}: {problem.message}")
+        problem = new_member_problem(row, today)
         key = (row.org.pk, row.since or row.admitted_on)
-        if key not in checked:
-            _require_alive(row.org, key[1])
+        if problem is None and key not in checked:
+            if not any(s <= key[1] and (e is None or key[1] <= e) for s, e in spans[key[0]]):
+                problem = _missing_on(row.org, key[1])
             checked.add(key)
-    duplicates = _duplicate_cards(cards)
+        if problem is not None:
+            raise DomainError(
+                problem.code,
+                f"Dòng {index}: {problem.message}",
+                {"index": index, "reason": problem.message},
+            )
+    duplicates = [*_repeated(cards), *existing_cards(cards)][:5]
     if duplicates:
         raise DomainError(
             "member.duplicate",
-            _("Số thẻ đảng viên %(c)s đã có.") % {"c": ", ".join(duplicates[:5])},
+            _("Số thẻ đảng viên %(c)s đã có.") % {"c": ", ".join(duplicates)},
+            {"cards": duplicates},
         )
-    members = Member.objects.bulk_create(
-        [
-            Member(
-                org=r.org,
-                card_number=r.card_number.strip(),
-                full_name=" ".join(r.full_name.split()),
-                name_folded=fold(r.full_name),
-                name_sort=vi_sort_string(r.full_name),
-                birth_date=r.birth_date,
-                gender=r.gender,
-                admitted_on=r.admitted_on,
-                confirmed_on=r.confirmed_on,
-                decided_on=r.decided_on,
-                national_id=r.national_id.strip(),
-            )
-            for r in rows
-        ],
-        batch_size=2000,
-    )
-    if not all(m.pk for m in members):  # backends without RETURNING: read the ids back
-        by_card = dict(
-            Member.objects.filter(card_number__in=cards).values_list("card_number", "pk")
+    # Plain INSERTs rather than bulk_create, which builds a model and prepares every value of
+    # every row through the ORM: that was three quarters of a 100,000-row import
+    # (docs/PERFORMANCE.md). The rows hold exactly what member_create writes.
+    keys: dict[str, tuple[str, str]] = {}  # names repeat: fold and sort keys once per name
+    values = []
+    for r, card in zip(rows, cards, strict=True):
+        full_name = " ".join(r.full_name.split())
+        if (found := keys.get(full_name)) is None:
+            found = keys[full_name] = (fold(full_name), vi_sort_string(full_name))
+        values.append(
+            {
+                "card_number": card,
+                "full_name": full_name,
+                "name_folded": found[0],
+                "name_sort": found[1],
+                "birth_date": r.birth_date,
+                "gender": r.gender,
+                "org_id": r.org.pk,
+                "admitted_on": r.admitted_on,
+                "decided_on": r.decided_on,
+                "confirmed_on": r.confirmed_on,
+                "national_id": r.national_id.strip(),
+                "status": Member.Status.ACTIVE.value,
+            }
         )
-        for m in members:
-            m.pk = m.id = by_card[m.card_number]
-    Membership.objects.bulk_create(
-        [
-            Membership(member=m, org=r.org, valid_from=r.since or r.admitted_on)
-            for m, r in zip(members, rows, strict=True)
-        ],
-        batch_size=2000,
-    )
-    record_changes_bulk(actor, "create", members, [snapshot(m, MEMBER_FIELDS) for m in members])
+    if not values:
+        return []
+    with _large_cache():
+        last = Member.objects.aggregate(last=Max("pk"))["last"] or 0
+        _insert_rows(Member, list(values[0]), [tuple(v.values()) for v in values])
+        # The new ids, in one query: the rows after the last id before ours with our cards.
+        ids = dict(Member.objects.filter(pk__gt=last).order_by().values_list("card_number", "pk"))
+        for v in values:
+            v["id"] = ids[v["card_number"]]
+        _insert_rows(
+            Membership,
+            ["member_id", "org_id", "valid_from"],
+            [
+                (v["id"], v["org_id"], r.since or r.admitted_on)
+                for v, r in zip(values, rows, strict=True)
+            ],
+        )
+        _audit_created(actor, values, {r.org.pk: r.org for r in rows})
+    if not returning:
+        return []
+    alias, attnames = connection.alias, [f.attname for f in Member._meta.concrete_fields]
+    org_field = Member._meta.get_field("org")
+    members = []
+    for v, r in zip(values, rows, strict=True):
+        member = Member.from_db(alias, attnames, [v[a] for a in attnames])
+        org_field.set_cached_value(member, r.org)
+        members.append(member)
     return members
 
 
-def _duplicate_cards(cards: list[str]) -> list[str]:
+def _repeated(cards: list[str]) -> list[str]:
     seen, twice = set(), []
     for card in cards:
         if card in seen:
             twice.append(card)
         seen.add(card)
-    existing = Member.objects.filter(card_number__in=cards).values_list("card_number", flat=True)
-    return twice + list(existing[:5])
+    return twice
+
+
+def existing_cards(cards: list[str]) -> dict[str, int]:
+    """The ids of the members whose card number is among `cards`, by card number.
+
+    Plain SQL in chunks as large as the database takes: the ORM prepares every parameter of
+    an `__in` lookup, which made checking 100,000 card numbers take seconds.
+    """
+    table, quote = Member._meta.db_table, connection.ops.quote_name
+    size = min(connection.features.max_query_params or 5000, 5000) - 1
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(cards), size):
+            chunk = cards[start : start + size]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {quote('card_number')}, {quote('id')} FROM {quote(table)} "
+                f"WHERE {quote('card_number')} IN ({marks})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+    return found
+
+
+@contextmanager
+def _large_cache(megabytes: int = 64):
+    """A larger SQLite page cache while many rows are inserted: the indexes of members and
+    of the change log are written in random order, and the default 2 MB cache made a large
+    import wait on the disk. Other databases are left alone."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _audit_created(actor: Actor, values: list[dict], orgs: dict[int, PartyOrg]) -> None:
+    """One audit row per new member, as record_change writes it for member_create (same
+    columns and values: `after` is snapshot(member, MEMBER_FIELDS)), inserted plainly like the
+    members themselves, from the values of their rows."""
+    fixed = {
+        "at": timezone.now(),
+        "user_id": actor.user.pk if getattr(actor.user, "pk", None) else None,
+        "user_name": actor.name[:150],
+        "operation_id": actor.operation_id,
+        "action": "create",
+        "object_type": Member._meta.label_lower,
+    }
+    scopes = {}
+    for pk, org in orgs.items():
+        target = org.scope_target()
+        scopes[pk] = (target.org_path, target.unit_path)
+    # snapshot() stores dates as str(date); the other member fields are text and numbers.
+    dates = [f.attname for f in Member._meta.concrete_fields if isinstance(f, DateField)]
+    dates = [name for name in dates if name in MEMBER_FIELDS]
+    rows = []
+    for v in values:
+        after = {name: v[name] for name in MEMBER_FIELDS}
+        for name in dates:
+            if after[name] is not None:
+                after[name] = str(after[name])
+        text = f"{v['full_name']} ({v['card_number']})"  # str(member)
+        rows.append((str(v["id"]), text[:300], after, *scopes[v["org_id"]]))
+    columns = ["object_id", "object_repr", "after", "scope_org_path", "scope_unit_path"]
+    _insert_rows(ChangeLog, columns, rows, fixed)
+
+
+def _insert_rows(
+    model, columns: list[str], rows: list[tuple], fixed: dict | None = None, batch: int = 5000
+) -> None:
+    """INSERTs `rows` (values of `columns`, by attname) with executemany. `fixed` gives values
+    that are the same on every row; the other fields take their defaults. Dates and JSON are
+    adapted for the database per value, the rest go as they are (as the ORM sends them)."""
+    if not rows:
+        return
+    meta, fixed = model._meta, fixed or {}
+    fields = [meta.get_field(c) for c in columns]
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
+    tail = tuple(_adapter(f)(fixed.get(f.attname, f.get_default())) for f in rest)
+    adapt = [(i, _adapter(f)) for i, f in enumerate(fields)]
+    adapt = [(i, a) for i, a in adapt if a is not _as_is]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in [*fields, *rest])
+    marks = ", ".join(["%s"] * (len(fields) + len(rest)))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            params = []
+            for row in rows[start : start + batch]:
+                if adapt:
+                    row = list(row)
+                    for i, a in adapt:
+                        row[i] = a(row[i])
+                params.append((*row, *tail))
+            cursor.executemany(sql, params)
+
+
+def _as_is(value):
+    return value
+
+
+def _adapter(field):
+    kind, ops = field.get_internal_type(), connection.ops
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "JSONField":  # what JSONField.get_db_prep_save comes to, None staying NULL
+        encoder = field.encoder
+        return lambda value: None if value is None else ops.adapt_json_value(value, encoder)
+    return _as_is
