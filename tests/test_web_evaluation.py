@@ -20,7 +20,15 @@ def test_entry_grid_saves_levels_and_the_dashboard_counts_them(client, cast, rnd
     url = f"/evaluation/{rnd.pk}/org/{cast.a1a.pk}/"
     page = client.get(url).content.decode()
     assert "Đặng Thị Ánh" in page and 'name="level-' in page
-    client.post(url, {"deciding_body": "Đảng ủy cơ sở", f"level-{cast.anh.pk}": "good"})
+    client.post(
+        url,
+        {
+            "deciding_body": "Đảng ủy cơ sở",
+            "reviewed_on": "2024-12-15",
+            f"level-{cast.anh.pk}": "good",
+            f"ontime-{cast.anh.pk}": "on",
+        },
+    )
     assert Evaluation.objects.get(member=cast.anh).level == "good"
     board = client.get(f"/evaluation/{rnd.pk}/").content.decode()
     assert "<svg" in board and "Báo cáo kiểm tra quy định" in board
@@ -60,3 +68,12 @@ def test_badges_page_lists_due_members(client, cast):
     page = client.get("/evaluation/badges/", {"org": cast.a.pk, "as_of": "2024-11-08"})
     text = page.content.decode()
     assert "Đặng Thị Ánh" in text and "30 năm" in text
+
+
+def test_the_grid_needs_the_review_day(client, cast, rnd):
+    client.force_login(cast.alice)
+    url = f"/evaluation/{rnd.pk}/org/{cast.a1a.pk}/"
+    response = client.post(
+        url, {"deciding_body": "Đảng ủy cơ sở", f"level-{cast.anh.pk}": "good"}, follow=True
+    )
+    assert "kiểm điểm" in response.content.decode() and not Evaluation.objects.exists()

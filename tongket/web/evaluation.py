@@ -91,34 +91,35 @@ def branch_entry(request, pk: int, org_pk: int):
 
 
 def _save_grid(request, actor, rnd, rows) -> None:
+    from tongket.domain.vnformat import parse_date
+
     body = request.POST.get("deciding_body", "").strip()
+    reviewed = request.POST.get("reviewed_on", "").strip()
+    if not reviewed:
+        raise DomainError("evaluation.review", _("Cần ghi ngày kiểm điểm (§9 mục 13)."))
+    reviewed_on = parse_date(reviewed)
     results = []
     for member, _existing in rows:
         level = request.POST.get(f"level-{member.pk}", "")
         if not level:
             continue
-        top = level == "excellent"
+        # Only what the user typed: the rule itself refuses an excellent level without the
+        # share of targets exceeded, rather than the page guessing one.
+        share = request.POST.get(f"share-{member.pk}", "").strip().replace(",", ".")
         flags = {
-            "tasks_on_time": True,
-            "share_exceeded": request.POST.get(f"share-{member.pk}", "0.5" if top else ""),
+            "tasks_on_time": request.POST.get(f"ontime-{member.pk}") == "on",
+            **({"share_exceeded": share} if share else {}),
         }
-        flags = {k: v for k, v in flags.items() if v != ""}
         results.append(
             services.ResultRow(
                 level=level,
                 member=member,
                 flags=flags,
                 deciding_body=body,
-                reviewed_on=rnd_review_day(rnd),
+                reviewed_on=reviewed_on,
             )
         )
     services.results_record(actor=actor, rnd=rnd, rows=results)
-
-
-def rnd_review_day(rnd):
-    from datetime import date
-
-    return min(timezone.localdate(), date(rnd.year, 12, 31))
 
 
 @require_POST
