@@ -190,6 +190,18 @@ class _Sink:
         return len(self.errors) >= MAX_ERRORS
 
 
+def _plan_versions(plan: ImportPlan, kept: list, versions: dict, changes: Callable) -> None:
+    """Create, update or leave each kept version row, by its natural key (code, valid from)."""
+    plan.mapped.records = kept
+    for r in kept:
+        version = versions.get(r.key)
+        if version is None:
+            plan.actions[r.row] = CREATE
+        else:
+            changed = changes(version, r, plan.mapped.present)
+            plan.actions[r.row] = UPDATE if changed else UNCHANGED
+
+
 def _each(records: list, progress: Progress | None) -> Iterable:
     return progress(records, len(records)) if progress else records
 
@@ -263,15 +275,7 @@ def _plan_units(plan: ImportPlan, actor: Actor) -> None:
             plan.mapped.failed_codes.add(r.code)
         else:
             kept.append(r)
-    plan.mapped.records = kept
-    versions = _versions_by_key(r.code for r in kept)
-    for r in kept:
-        version = versions.get(r.key)
-        if version is None:
-            plan.actions[r.row] = CREATE
-        else:
-            changed = _unit_changes(version, r, plan.mapped.present)
-            plan.actions[r.row] = UPDATE if changed else UNCHANGED
+    _plan_versions(plan, kept, _versions_by_key(r.code for r in kept), _unit_changes)
 
 
 def _unknown_parent(code: str) -> DomainError:
@@ -519,15 +523,7 @@ def _plan_orgs(plan: ImportPlan, actor: Actor) -> None:
             plan.mapped.failed_codes.add(r.code)
         else:
             kept.append(r)
-    plan.mapped.records = kept
-    versions = _org_versions_by_key(r.code for r in kept)
-    for r in kept:
-        version = versions.get(r.key)
-        if version is None:
-            plan.actions[r.row] = CREATE
-        else:
-            changed = _org_changes(version, r, plan.mapped.present)
-            plan.actions[r.row] = UPDATE if changed else UNCHANGED
+    _plan_versions(plan, kept, _org_versions_by_key(r.code for r in kept), _org_changes)
 
 
 def _apply_orgs(plan: ImportPlan, actor: Actor, sink: _Sink, progress) -> None:
