@@ -202,6 +202,28 @@ def _plan_versions(plan: ImportPlan, kept: list, versions: dict, changes: Callab
             plan.actions[r.row] = UPDATE if changed else UNCHANGED
 
 
+def _apply_versions(plan, sink, progress, records, versions, changes, columns, apply_one):
+    """Writes the versioned rows in order; a refused row becomes an error on its column, and
+    the rows under it are skipped (their cause is reported once)."""
+    skipped = set(plan.mapped.failed_codes)
+    for r in _each(records, progress):
+        if sink.full():
+            return
+        if r.code in skipped or r.parent_code in skipped:
+            skipped.add(r.code)
+            continue
+        version = versions.get(r.key)
+        if version is not None and not changes(version, r, plan.mapped.present):
+            sink.counts[UNCHANGED] += 1
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
+                sink.counts[apply_one(r, version)] += 1
+        except DomainError as exc:
+            sink.error(r, columns.get(exc.code, "code"), exc.message)
+            skipped.add(r.code)
+
+
 def _each(records: list, progress: Progress | None) -> Iterable:
     return progress(records, len(records)) if progress else records
 
@@ -291,23 +313,16 @@ def _apply_units(plan: ImportPlan, actor: Actor, sink: _Sink, progress) -> None:
     units = _units_by_code({r.code for r in records} | {r.parent_code for r in records} - {""})
     # Read once: each row touches only the version with its own key, which no other row has.
     versions = _versions_by_key({r.code for r in records})
-    skipped = set(plan.mapped.failed_codes)
-    for r in _each(records, progress):
-        if sink.full():
-            return
-        if r.code in skipped or r.parent_code in skipped:
-            skipped.add(r.code)  # its cause is reported already; its children follow it
-            continue
-        version = versions.get(r.key)
-        if version is not None and not _unit_changes(version, r, plan.mapped.present):
-            sink.counts[UNCHANGED] += 1
-            continue
-        try:
-            with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
-                sink.counts[_apply_unit(r, version, plan.mapped.present, actor, units)] += 1
-        except DomainError as exc:
-            sink.error(r, UNIT_COLUMNS.get(exc.code, "code"), exc.message)
-            skipped.add(r.code)
+    _apply_versions(
+        plan,
+        sink,
+        progress,
+        records,
+        versions,
+        _unit_changes,
+        UNIT_COLUMNS,
+        lambda r, v: _apply_unit(r, v, plan.mapped.present, actor, units),
+    )
 
 
 def _apply_unit(
@@ -534,23 +549,16 @@ def _apply_orgs(plan: ImportPlan, actor: Actor, sink: _Sink, progress) -> None:
     units = _units_by_code({r.unit_code for r in records} - {""})
     # Read once: each row touches only the version with its own key, which no other row has.
     versions = _org_versions_by_key(codes)
-    skipped = set(plan.mapped.failed_codes)
-    for r in _each(records, progress):
-        if sink.full():
-            return
-        if r.code in skipped or r.parent_code in skipped:
-            skipped.add(r.code)  # its cause is reported already; its children follow it
-            continue
-        version = versions.get(r.key)
-        if version is not None and not _org_changes(version, r, plan.mapped.present):
-            sink.counts[UNCHANGED] += 1
-            continue
-        try:
-            with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
-                sink.counts[_apply_org(r, version, plan.mapped.present, actor, orgs, units)] += 1
-        except DomainError as exc:
-            sink.error(r, ORG_COLUMNS.get(exc.code, "code"), exc.message)
-            skipped.add(r.code)
+    _apply_versions(
+        plan,
+        sink,
+        progress,
+        records,
+        versions,
+        _org_changes,
+        ORG_COLUMNS,
+        lambda r, v: _apply_org(r, v, plan.mapped.present, actor, orgs, units),
+    )
 
 
 def _apply_org(
