@@ -265,8 +265,8 @@ def test_areas_take_a_decimal_comma_or_point(value, expected):
     assert UNITS.column("area_km2").convert(value) == expected
 
 
-def test_the_registry_of_kinds_lists_units_and_events():
-    assert list(KINDS) == ["units", "unit_events", "orgs", "members"]
+def test_the_registry_of_kinds_lists_every_kind():
+    assert list(KINDS) == ["units", "unit_events", "orgs", "members", "evaluations"]
     assert [c.header for c in UNITS.columns] == UNIT_HEAD
     assert [c.header for c in UNIT_EVENTS.columns] == EVENT_HEAD
 

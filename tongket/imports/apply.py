@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -42,10 +43,12 @@ from tongket.imports.kinds import (
     OrgRow,
     RowError,
     UnitRow,
+    accepts_header,
     display,
     get_kind,
     header_of,
     map_table,
+    map_tables,
     member_history,
     org_code_on,
     org_depths,
@@ -53,7 +56,7 @@ from tongket.imports.kinds import (
     too_many_errors,
     unit_order,
 )
-from tongket.imports.readers import MAX_ROWS, read_table
+from tongket.imports.readers import MAX_ROWS, read_table, read_tables
 from tongket.party.models import Member, Membership, MemberStatusPeriod, PartyOrg, PartyOrgVersion
 from tongket.party.services import (
     NewMember,
@@ -133,8 +136,11 @@ def plan_import(kind: str, path: Path | str, actor: Actor, *, max_rows: int = MA
     wrong encoding, too many rows, no header); row problems are returned in `errors`.
     """
     spec = get_kind(kind)
-    table = read_table(path, sheets=spec.sheets, max_rows=max_rows)
-    mapped = map_table(spec, table)
+    if spec.all_sheets:
+        accept = partial(accepts_header, spec)
+        mapped = map_tables(spec, *read_tables(path, accept, max_rows=max_rows))
+    else:
+        mapped = map_table(spec, read_table(path, sheets=spec.sheets, max_rows=max_rows))
     plan = ImportPlan(kind=kind, path=Path(path), mapped=mapped, errors=list(mapped.errors))
     if not mapped.truncated:
         PLANNERS[kind](plan, actor)
@@ -184,7 +190,8 @@ class _Sink:
     def error(self, record, column: str, message: str) -> None:
         value = display(getattr(record, column, "")) if column else ""
         header = header_of(self.spec, self.plan.mapped, column)
-        self.errors.append(RowError(self.plan.mapped.sheet, record.row, header, value, message))
+        sheet = getattr(record, "sheet", "") or self.plan.mapped.sheet
+        self.errors.append(RowError(sheet, record.row, header, value, message))
 
     def full(self) -> bool:
         return len(self.errors) >= MAX_ERRORS
@@ -1023,3 +1030,7 @@ APPLIERS: dict[str, Callable] = {
     "orgs": _apply_orgs,
     "members": _apply_members,
 }
+
+
+# Kinds planned and applied in their own modules register themselves here on import.
+from tongket.imports import evaluation_apply  # noqa: E402,F401

@@ -60,18 +60,23 @@ def export_kind(kind: str, path: Path | str, actor: Actor) -> int:
             "export.format",
             _("Chỉ xuất được ra tệp .xlsx hoặc .csv: %(file)s") % {"file": path.name},
         )
-    rows = list(ROWS[kind](actor))
+    # A kind written on several sheets (evaluations: organizations, members) puts its rows
+    # one after the other in a CSV, which re-imports the same.
+    sheets = [
+        (title, list(rows(actor))) for title, rows in SHEETS.get(kind, [(kind, ROWS.get(kind))])
+    ]
     headers = [c.header for c in spec.columns]
     partial = path.with_name(path.name + ".part")
     if path.suffix.lower() == ".csv":
-        write_csv(partial, headers, rows)
+        write_csv(partial, headers, (row for _title, rows in sheets for row in rows))
     else:
         widths = [WIDTHS.get(c.code, max(12, len(c.header) + 4)) for c in spec.columns]
-        write_xlsx(partial, kind, headers, rows, widths)
+        write_xlsx_sheets(partial, [(title, headers, rows, widths) for title, rows in sheets])
     partial.replace(path)
+    count = sum(len(rows) for _title, rows in sheets)
     with transaction.atomic():
-        record_event(actor, "export", AUDIT_TYPES[kind], str(path), {"rows": len(rows)})
-    return len(rows)
+        record_event(actor, "export", AUDIT_TYPES[kind], str(path), {"rows": count})
+    return count
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -183,6 +188,7 @@ def member_rows(actor: Actor) -> Iterable[list]:
             ]
 
 
+SHEETS: dict[str, list] = {}  # kind → [(sheet title, rows function)], for several sheets
 ROWS = {"units": unit_rows, "unit_events": event_rows, "orgs": org_rows, "members": member_rows}
 AUDIT_TYPES = {
     "units": "registry.adminunitversion",
@@ -217,16 +223,28 @@ def write_csv(path: Path, headers: list[str], rows: Iterable[list]) -> None:
 def write_xlsx(
     path: Path, title: str, headers: list[str], rows: Iterable[list], widths: list[int]
 ) -> None:
-    """Bold, frozen header; dates as real date cells shown dd/mm/yyyy; text made inert.
+    write_xlsx_sheets(path, [(title, headers, rows, widths)])
+
+
+def write_xlsx_sheets(path: Path, sheets: list[tuple[str, list[str], Iterable[list], list[int]]]):
+    """Each (title, headers, rows, widths) as a sheet: bold, frozen header; dates as real date
+    cells shown dd/mm/yyyy; text made inert.
 
     Written in openpyxl's write-only mode: memory stays flat however many rows there are.
     """
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, headers, rows, widths in sheets:
+        _write_sheet(book, title, headers, rows, widths)
+    book.save(path)
+
+
+def _write_sheet(book, title: str, headers: list[str], rows: Iterable[list], widths: list[int]):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     for i, width in enumerate(widths, start=1):
@@ -248,7 +266,6 @@ def write_xlsx(
     sheet.append([cell(h, bold) for h in headers])
     for row in rows:
         sheet.append([cell(v) for v in row])
-    book.save(path)
 
 
 def write_errors(path: Path | str, errors: list[RowError]) -> Path:
@@ -258,3 +275,7 @@ def write_errors(path: Path | str, errors: list[RowError]) -> Path:
     rows = ([e.sheet, e.row, e.column, e.value, e.message] for e in errors)
     write_xlsx(path, _("Lỗi"), headers, rows, [16, 8, 24, 30, WIDTHS["message"]])
     return path
+
+
+# Kinds exported from their own modules register their rows here on import.
+from tongket.imports import evaluation_export  # noqa: E402,F401

@@ -66,6 +66,9 @@ class Kind:
     # The field whose value ties rows together (a unit's code, a member's card number): when
     # one row fails, the rows that depend on it are skipped rather than reported twice.
     failed_key: str = "code"
+    # Read every sheet whose header has this kind's required columns (evaluations: one sheet
+    # for organizations, one for members), not only the first.
+    all_sheets: bool = False
 
     def column(self, code: str) -> Column:
         return next(c for c in self.columns if c.code == code)
@@ -308,6 +311,46 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
             mapped.failed_codes.add(key)
     mapped.records = list(by_row.values())
     return mapped
+
+
+def accepts_header(kind: Kind, header: list[str]) -> bool:
+    """Whether a sheet's header row has every required column of `kind`."""
+    spellings = {c.code: [c.header, *c.spellings] for c in kind.columns}
+    found = match_headers(header, spellings).index
+    return all(c.code in found for c in kind.columns if c.required)
+
+
+def map_tables(kind: Kind, tables: list, skipped: list[str]) -> Mapped:
+    """map_table over several sheets of one file, as one Mapped: each record keeps its sheet
+    (for its errors), and each sheet passed over is named in a warning."""
+    parts: list[Mapped] = []
+    for table in tables:
+        parts.append(
+            map_table(kind, table, max_errors=MAX_ERRORS - sum(len(p.errors) for p in parts))
+        )
+        for record in parts[-1].records:
+            record.sheet = table.sheet
+        if parts[-1].truncated:
+            break
+    merged = Mapped(sheet=parts[0].sheet)
+    for part in parts:
+        merged.records += part.records
+        merged.errors += part.errors
+        merged.warnings += part.warnings
+        merged.headers = {**part.headers, **merged.headers}
+        merged.present |= part.present
+        merged.failed_codes |= part.failed_codes
+        merged.truncated |= part.truncated
+        merged.last_row = part.last_row
+    for name in skipped:
+        merged.warnings.append(
+            _(
+                "Trang tính “%(sheet)s” không có các cột bắt buộc của mẫu %(kind)s "
+                "nên không được đọc."
+            )
+            % {"sheet": name, "kind": kind.name}
+        )
+    return merged
 
 
 def _map_row(kind: Kind, columns, index, number: int, cells: list, mapped: Mapped):
@@ -851,3 +894,7 @@ def too_many_errors(mapped: Mapped) -> str:
     return _(
         "Dừng kiểm tra sau %(n)s lỗi (đến dòng %(row)d); phần còn lại của tệp chưa được kiểm tra."
     ) % {"n": format_int(len(mapped.errors)), "row": mapped.last_row}
+
+
+# Kinds defined in their own modules register themselves on import (they use the helpers above).
+from tongket.imports import evaluation_kind  # noqa: E402,F401

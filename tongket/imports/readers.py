@@ -8,7 +8,7 @@ caller that stops early (too many errors) never converts the rest of a large fil
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +123,10 @@ def _open_sheet(path: Path, wanted: list[str]):
 
 def _read_spreadsheet(path: Path, wanted: list[str], max_rows: int) -> Table:
     name, sheet = _open_sheet(path, wanted)
+    return _sheet_table(path, name, sheet, max_rows)
+
+
+def _sheet_table(path: Path, name: str, sheet, max_rows: int) -> Table:
     if sheet.height == 0 or sheet.end is None:
         raise _no_header(path, name)
     # iter_rows() starts at the sheet's row 1 (empty rows above the used range come back
@@ -137,6 +141,43 @@ def _read_spreadsheet(path: Path, wanted: list[str], max_rows: int) -> Table:
         raise _too_many(path, max_rows)
     # `rows` goes on after the header.
     return Table(path, name, _header(cells), header_row, _non_blank(rows), last_row - header_row)
+
+
+def read_tables(
+    path: Path | str, accept: Callable[[list[str]], bool], *, max_rows: int = MAX_ROWS
+) -> tuple[list[Table], list[str]]:
+    """Every sheet of `path` whose header `accept`s, and the names of the sheets passed over
+    (a CSV is one sheet). With no accepted sheet, the first sheet is returned, so that its
+    header problems are reported. The row limit holds for the sheets together."""
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return [read_table(path, max_rows=max_rows)], []
+    first = read_table(path, max_rows=max_rows)  # the file checks, and the fallback
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        tables, skipped, total = [], [], 0
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.height == 0 or sheet.end is None:
+                continue  # an empty sheet ("Sheet2") is not worth a word
+            try:
+                table = _sheet_table(path, name, sheet, max_rows)
+            except DomainError as exc:
+                if exc.code != "import.no_header":
+                    raise
+                continue
+            if not accept(table.header):
+                skipped.append(name)
+                continue
+            total += table.total
+            if total > max_rows:
+                raise _too_many(path, max_rows)
+            tables.append(table)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise _not_a_spreadsheet(path, exc) from None
+    return (tables, skipped) if tables else ([first], [])
 
 
 def _non_blank(rows: Iterable[Row]) -> Iterator[Row]:
