@@ -1,0 +1,1 @@
+"""The review report: figures assembled from records (figures.py), and their renderings."""

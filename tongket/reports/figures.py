@@ -1,0 +1,302 @@
+"""ReviewFigures: every figure of a review, for an organization and a period, from records only.
+
+It is the JSON contract of INTERCHANGE.md ("Review figures as JSON"), extended section by
+section, and the one source the narrative, the DOCX, the XLSX annex and the web page read.
+Figures are counted on the trees (organizations, administrative units) as they stood at the end
+of the period, so a report on an organization that has since been dissolved or merged prints
+the names and counts valid then. A section without records is left out and named in `missing`
+with the reason, never printed as zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongket.core.actor import Actor
+from tongket.core.permissions import require
+from tongket.domain.errors import DomainError
+from tongket.domain.periods import Period, parse_period
+from tongket.domain.vnformat import format_date_short
+from tongket.party.models import PartyOrg
+
+LEVELS = ("excellent", "good", "completed", "not_completed", "unclassified")
+UNIT_LEVELS = ("ward", "neighbourhood", "resident_group")
+
+
+@dataclass(frozen=True)
+class LevelCounts:
+    """How many subjects at each level; `total` is everyone in the tree, with or without a
+    result (`missing` = those without one)."""
+
+    total: int
+    excellent: int
+    good: int
+    completed: int
+    not_completed: int
+    unclassified: int
+    missing: int = 0
+
+
+@dataclass(frozen=True)
+class StreakCounts:
+    years: int
+    orgs: int
+    members: int
+    org_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    year: int
+    grassroots: LevelCounts
+    sub_branches: LevelCounts
+    members: LevelCounts
+    streaks: StreakCounts
+    previous: EvaluationFigures | None = None
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A reorganization in (or decided in) the period: counts the day before and on the day."""
+
+    effective_on: dt.date
+    basis: tuple[str, ...]
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: str  # the code of the administrative unit the organization is attached to
+    name: str
+    as_of: dt.date
+    counts: dict[str, int]
+    at_start: dict[str, int]
+    changes: tuple[UnitChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class AwardFigures:
+    category: str
+    name: str
+    decision: str
+    body: str
+    decided_on: dt.date
+    orgs: int
+    members: int
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """The figures of one review (INTERCHANGE.md "Review figures as JSON", extended)."""
+
+    org: str
+    org_name: str  # the name valid at `as_of`
+    period: str
+    period_label: str  # "năm 2024", "6 tháng đầu năm 2024"
+    as_of: dt.date
+    in_progress: bool
+    evaluation: EvaluationFigures | None
+    units: UnitFigures | None
+    awards: tuple[AwardFigures, ...]
+    indicators: tuple[dict, ...] = ()
+    outreach: tuple[dict, ...] = ()
+    missing: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        """The contract's keys, with dates as ISO strings."""
+        data = _plain(asdict(self))
+        evaluation = data["evaluation"]
+        if evaluation is not None:
+            evaluation["streaks"].pop("org_names", None)
+        if (units := data["units"]) is not None:
+            # The contract's level counts sit beside "as_of", not under a key of their own.
+            data["units"] = {**units.pop("counts"), **units}
+        return data
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# --- assembling -----------------------------------------------------------------------------
+def check_period(text: str, today: dt.date | None = None) -> tuple[Period, dt.date, bool]:
+    """The period, its reference date and whether it is still running; a period that has not
+    begun is refused (its report would be all gaps)."""
+    period = parse_period(text)
+    today = today or timezone.localdate()
+    if period.start > today:
+        raise DomainError(
+            "report.future",
+            _("Kỳ %(p)s chưa bắt đầu (từ ngày %(d)s): chưa có số liệu để báo cáo.")
+            % {"p": period.code, "d": format_date_short(period.start)},
+        )
+    if period.end > today:
+        return period, today, True
+    return period, period.end, False
+
+
+def review_figures(
+    actor: Actor, org: PartyOrg, period_text: str, today: dt.date | None = None
+) -> ReviewFigures:
+    """Every figure of the organization's review for the period, from its records."""
+    require(actor, "view", org.scope_target())
+    period, as_of, running = check_period(period_text, today)
+    missing: list[str] = []
+    if running:
+        missing.append(
+            _("Kỳ %(p)s chưa kết thúc: số liệu tính đến ngày %(d)s.")
+            % {"p": period.code, "d": format_date_short(as_of)}
+        )
+    name = _org_name(org, as_of)
+    return ReviewFigures(
+        org=org.code,
+        org_name=name,
+        period=period.code,
+        period_label=period.label_vi,
+        as_of=as_of,
+        in_progress=running,
+        evaluation=_evaluation(actor, org, period, running, missing),
+        units=_units(actor, org, period, as_of, missing),
+        awards=_awards(actor, org, period, missing),
+        missing=tuple(missing),
+    )
+
+
+def _org_name(org: PartyOrg, day: dt.date) -> str:
+    from tongket.party.selectors import org_snapshot
+
+    version = org_snapshot(day).nodes.get(org.pk)
+    if version is None:
+        raise DomainError(
+            "report.no_org",
+            _("%(org)s không tồn tại vào ngày %(d)s: không có báo cáo cho kỳ này.")
+            % {"org": org.name, "d": format_date_short(day)},
+        )
+    return version.name
+
+
+def _counts(tally, missing: int) -> LevelCounts:
+    return LevelCounts(
+        tally.total,
+        tally.excellent,
+        tally.good,
+        tally.completed,
+        tally.not_completed,
+        tally.unclassified,
+        missing,
+    )
+
+
+def _evaluation(actor, org, period: Period, running: bool, missing: list[str]):
+    from tongket.evaluation.models import Evaluation
+    from tongket.evaluation.selectors import evaluation_tally, streaks
+
+    if period.kind != "year":
+        missing.append(_("Đánh giá, xếp loại chỉ tổng hợp theo năm."))
+        return None
+    if running or not Evaluation.objects.filter(year=period.year).exists():
+        missing.append(_("Chưa có kết quả đánh giá, xếp loại năm %(y)d.") % {"y": period.year})
+        return None
+    return _evaluation_of(
+        evaluation_tally(actor, org, period.year), streaks(actor, org, period.year, 5)
+    )
+
+
+def _evaluation_of(t, s) -> EvaluationFigures:
+    previous = None
+    if t.previous is not None:
+        previous = _evaluation_of(t.previous, None)
+    streak = StreakCounts(0, 0, 0)
+    if s is not None:
+        streak = StreakCounts(s.years, len(s.orgs), len(s.members), tuple(n for _i, n in s.orgs))
+    return EvaluationFigures(
+        year=t.year,
+        grassroots=_counts(t.grassroots, t.missing["grassroots"]),
+        sub_branches=_counts(t.sub_branches, t.missing["sub_branches"]),
+        members=_counts(t.members, t.missing["members"]),
+        streaks=streak,
+        previous=previous,
+    )
+
+
+def _level_counts(counter) -> dict[str, int]:
+    return {level: counter.get(level, 0) for level in UNIT_LEVELS}
+
+
+def _units(actor, org: PartyOrg, period: Period, as_of: dt.date, missing: list[str]):
+    from tongket.registry.selectors import snapshot_on, unit_counts_on
+
+    if org.unit_id is None:
+        missing.append(_("%(org)s chưa gắn với đơn vị hành chính nào.") % {"org": org.name})
+        return None
+    unit = org.unit
+    snap = snapshot_on(as_of)
+    if unit.pk not in snap:
+        missing.append(_("Đơn vị hành chính %(u)s không tồn tại vào ngày cuối kỳ.") % {"u": unit})
+        return None
+    start = period.start - dt.timedelta(days=1)
+    return UnitFigures(
+        unit=unit.code,
+        name=snap.nodes[unit.pk].name,
+        as_of=as_of,
+        counts=_level_counts(unit_counts_on(actor, unit, as_of)),
+        at_start=_level_counts(unit_counts_on(actor, unit, start)),
+        changes=tuple(_changes(actor, unit, period)),
+    )
+
+
+def _changes(actor, unit, period: Period) -> list[UnitChange]:
+    """Reorganizations that changed the counts under the unit, effective in the period or
+    decided in it (a merger decided in 2024 and effective on 1/1/2025 belongs to the 2024
+    review)."""
+    from django.db.models import Q
+
+    from tongket.registry.models import UnitEvent
+    from tongket.registry.selectors import unit_counts_on
+
+    events = UnitEvent.objects.filter(
+        Q(effective_on__range=(period.start, period.end))
+        | Q(basis__signed_on__range=(period.start, period.end))
+    ).select_related("basis")
+    by_day: dict[dt.date, set[str]] = {}
+    for e in events:
+        by_day.setdefault(e.effective_on, set()).add(e.basis.text)
+    found = []
+    for day, bases in sorted(by_day.items()):
+        before = _level_counts(unit_counts_on(actor, unit, day - dt.timedelta(days=1)))
+        after = _level_counts(unit_counts_on(actor, unit, day))
+        if before != after:
+            found.append(UnitChange(day, tuple(sorted(bases)), before, after))
+    return found
+
+
+def _awards(actor, org, period: Period, missing: list[str]) -> tuple[AwardFigures, ...]:
+    from tongket.evaluation.selectors import award_counts
+
+    rows = [
+        AwardFigures(
+            r["category"],
+            r["name"],
+            r["decision"],
+            r["body"],
+            r["decided_on"],
+            r["orgs"],
+            r["members"],
+        )
+        for r in award_counts(actor, org, period.year)
+        if period.contains(r["decided_on"]) or period.kind == "year"
+    ]
+    if not rows:
+        missing.append(_("Chưa có quyết định khen thưởng nào trong kỳ."))
+    return tuple(rows)
