@@ -34,3 +34,17 @@ def test_the_bt2024_figures_in_one_json(demo_env):
         15,
     ]  # F14
     assert data["missing"] == []
+
+
+def test_the_q3_mid_year_figures_in_one_json(demo_env):
+    data = json.loads(cli(demo_env, "report", "--org", "DB-Q3", "--period", "2024-H1"))
+    assert (data["as_of"], data["units"]["neighbourhood"]) == ("2024-06-30", 112)
+    found = {i["code"]: i for i in data["indicators"]}
+    sales = next(i for i in found.values() if i["actual"] == 222551)  # F20
+    assert (sales["status"], round(sales["growth_yoy"], 4)) == ("estimate", 0.1512)
+    firms = next(i for i in found.values() if i["actual"] == 1328)  # F21
+    assert round(firms["share_of_target"], 2) == 0.44
+    budget = next(i for i in found.values() if i["actual"] == 2918)  # F22
+    assert round(budget["share_of_target"], 2) == 0.56
+    # F19: the standing members visited 20 of the 112 neighbourhoods.
+    assert any((o["covered"], o["of"]) == (20, 112) and o["body"] for o in data["outreach"])

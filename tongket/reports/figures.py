@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +92,36 @@ class AwardFigures:
 
 
 @dataclass(frozen=True)
+class IndicatorFigures:
+    """An indicator's figure for the period against its main target; ratios are fractions
+    (0.44 for 44 %), None with the reason when there is nothing to compare with."""
+
+    code: str
+    name: str
+    unit: str
+    actual: Decimal | None
+    status: str  # estimate / final
+    target: Decimal | None
+    target_kind: str
+    share_of_target: Decimal | None
+    growth_yoy: Decimal | None
+    growth_note: str
+    sentence: str  # the report's own words, from the computations
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    """Distinct neighbourhoods visited under a programme, over those existing on `as_of`."""
+
+    programme: str
+    code: str
+    covered: int
+    of: int
+    body: str  # the visiting body counted ("" = all)
+    visits: int
+
+
+@dataclass(frozen=True)
 class ReviewFigures:
     """The figures of one review (INTERCHANGE.md "Review figures as JSON", extended)."""
 
@@ -103,8 +134,8 @@ class ReviewFigures:
     evaluation: EvaluationFigures | None
     units: UnitFigures | None
     awards: tuple[AwardFigures, ...]
-    indicators: tuple[dict, ...] = ()
-    outreach: tuple[dict, ...] = ()
+    indicators: tuple[IndicatorFigures, ...] = ()
+    outreach: tuple[CoverageFigures, ...] = ()
     missing: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict:
@@ -126,6 +157,9 @@ def _plain(value):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # Figures as they are; ratios to six decimals (0.151193 = 15,12 %).
+        return int(value) if value == value.to_integral_value() else round(float(value), 6)
     return value
 
 
@@ -169,6 +203,8 @@ def review_figures(
         evaluation=_evaluation(actor, org, period, running, missing),
         units=_units(actor, org, period, as_of, missing),
         awards=_awards(actor, org, period, missing),
+        indicators=_indicators(actor, org, period, missing),
+        outreach=_outreach(actor, org, as_of, missing),
         missing=tuple(missing),
     )
 
@@ -299,4 +335,59 @@ def _awards(actor, org, period: Period, missing: list[str]) -> tuple[AwardFigure
     ]
     if not rows:
         missing.append(_("Chưa có quyết định khen thưởng nào trong kỳ."))
+    return tuple(rows)
+
+
+def _indicators(actor, org, period: Period, missing: list[str]) -> tuple[IndicatorFigures, ...]:
+    from tongket.targets.selectors import targets_status
+
+    rows = []
+    for s in targets_status(actor, org, period):
+        main = s.main_target
+        rows.append(
+            IndicatorFigures(
+                code=s.code,
+                name=s.name,
+                unit=s.unit,
+                actual=s.actual,
+                status=s.status,
+                target=main.value if main else None,
+                target_kind=main.kind if main else "",
+                share_of_target=main.share.value if main else None,
+                growth_yoy=s.growth.value,
+                growth_note="" if s.growth.ok else s.growth.message,
+                sentence=s.sentence,
+            )
+        )
+    if not rows:
+        missing.append(_("Chưa có số liệu chỉ tiêu nào cho kỳ này."))
+    return tuple(rows)
+
+
+def _outreach(actor, org, as_of: dt.date, missing: list[str]) -> tuple[CoverageFigures, ...]:
+    """Each programme of the organization: coverage by all its visits, and by each visiting
+    body ("Thường trực Quận ủy đã đến thăm 20/112 khu phố" counts one body)."""
+    from tongket.outreach.models import Activity
+    from tongket.outreach.selectors import coverage_report, programmes_visible
+
+    if org.unit_id is None:
+        return ()
+    rows = []
+    for programme in programmes_visible(actor).filter(org=org).order_by("code"):
+        visits = Activity.objects.filter(programme=programme, kind=Activity.Kind.VISIT)
+        bodies = sorted(set(visits.filter(held_on__lte=as_of).values_list("body", flat=True)))
+        for body in ["", *[b for b in bodies if b]] if bodies else []:
+            found = coverage_report(actor, programme, as_of, body=body or None)
+            rows.append(
+                CoverageFigures(
+                    programme.name,
+                    programme.code,
+                    found.coverage.count,
+                    found.coverage.total,
+                    body,
+                    found.visits,
+                )
+            )
+    if not rows:
+        missing.append(_("Chưa có hoạt động dân vận (thăm khu phố) nào được ghi nhận."))
     return tuple(rows)
