@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "tongket.party",
     "tongket.imports",
     "tongket.evaluation",
+    "tongket.targets",
+    "tongket.outreach",
+    "tongket.meetings",
     "tongket.web",
 ]
 

@@ -19,6 +19,7 @@ from tongket.core.models import ChangeLog
 
 # Each leaf command and the test that runs it; the meta-test keeps this list complete.
 TESTED = {
+    "report",
     "init",
     "createuser",
     "grant",
@@ -33,12 +34,30 @@ TESTED = {
     "units load-national",
     "import",
     "export",
+    # tests/test_meetings.py, tests/test_outreach.py and tests/test_work_demo.py
+    "tasks overdue",
+    "tasks digest",
+    "outreach coverage",
+    "outreach projects",
+    "meetings list",
+    "meetings show",
+    "meetings prep",
     # tests/test_evaluation_demo.py runs these on the demo database
     "evaluation validate",
     "evaluation tally",
     "awards eligible",
     "awards counts",
     "badges due",
+    # tests/test_evaluation.py (quarterly rounds, award decisions, badges)
+    "evaluation open",
+    "awards decide",
+    "badges award",
+    "badges list",
+    # tests/test_targets_demo.py (status, indicators) and tests/test_targets.py (set-*)
+    "targets status",
+    "targets indicators",
+    "targets set-actual",
+    "targets set-target",
 }
 
 

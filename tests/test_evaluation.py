@@ -4,6 +4,7 @@ findings that block approval, the workflow, and tallies checked against a brute-
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from decimal import Decimal
 
@@ -296,3 +297,453 @@ def test_streaks_need_every_year(cast, system):
     assert [name for _pk, name in found.orgs] == ["Chi bộ Khu phố 1"]
     assert found.members == []
     assert len(streaks(system, cast.a, 2024, 2).members) == 1
+
+
+# --- quarterly rounds (QĐ 366/HD 43: leaders by quarter for Q1–Q3) ---------------------------
+def _leader(cast, system, until=None):
+    from tongket.party.services import position_create
+
+    return position_create(
+        actor=system,
+        holder_name=cast.anh.full_name,
+        member=cast.anh,
+        title="Bí thư Chi bộ",
+        body="executive",
+        org=cast.a1a,
+        valid_from=D(2024, 1, 1),
+        valid_to=until,
+    )
+
+
+QUARTER_REFUSED = {
+    "a year whose rule has no quarters (QĐ 124)": (2024, 1, "không đánh giá theo quý"),
+    "a year under HD 21": (2022, 2, "không đánh giá theo quý"),
+    "Q4, merged into the year": (2025, 4, "gộp vào đánh giá cuối năm"),
+    "a quarter outside 1–4": (2025, 5, "Quý không hợp lệ"),
+    "quarter 0": (2025, 0, "Quý không hợp lệ"),
+}
+
+
+@pytest.mark.parametrize("case", QUARTER_REFUSED, ids=list(QUARTER_REFUSED))
+def test_quarterly_round_refused(cast, system, case):
+    from tongket.evaluation.models import EvaluationRound
+
+    year, quarter, words = QUARTER_REFUSED[case]
+    with pytest.raises(DomainError) as caught:
+        round_open(actor=system, committee=cast.a, year=year, quarter=quarter)
+    assert caught.value.code == "evaluation.quarter" and words in caught.value.message
+    assert not EvaluationRound.objects.exists()
+
+
+def test_quarterly_round_takes_leaders_only(cast, system):
+    _leader(cast, system, until=D(2025, 6, 29))  # held the post until the day before 30/6
+    q1 = round_open(actor=system, committee=cast.a, year=2025, quarter=1)
+    q2 = round_open(actor=system, committee=cast.a, year=2025, quarter=2)
+    assert q1.quarter == 1 and q1.rule_version == "QĐ366/HD43"
+    with pytest.raises(DomainError) as caught:  # the same quarter twice
+        round_open(actor=system, committee=cast.a, year=2025, quarter=1)
+    assert caught.value.code == "evaluation.round_exists" and "quý 1" in caught.value.message
+    good = row("good", member=cast.anh, score=Decimal("80"))
+    assert results_record(actor=system, rnd=q1, rows=[good]) == 1
+    before = Evaluation.objects.count()
+    with pytest.raises(DomainError) as caught:  # no post on 30/6/2025
+        results_record(actor=system, rnd=q2, rows=[good])
+    assert caught.value.code == "evaluation.quarter_subject"
+    assert "30/06/2025" in caught.value.message
+    with pytest.raises(DomainError) as caught:  # organizations are rated in the annual round
+        results_record(actor=system, rnd=q1, rows=[row("good", org=cast.a1a, score=80)])
+    assert caught.value.code == "evaluation.quarter_subject"
+    assert Evaluation.objects.count() == before
+
+
+def test_quarterly_results_never_count_in_the_year(cast, system):
+    _leader(cast, system)
+    q1 = round_open(actor=system, committee=cast.a, year=2025, quarter=1)
+    excellent = row("excellent", member=cast.anh, score=95, flags={**TOP, "share_exceeded": "0.4"})
+    results_record(actor=system, rnd=q1, rows=[excellent])
+    t = evaluation_tally(system, cast.a, 2025)
+    assert t.members.excellent == 0 and t.missing["members"] == 1
+    assert streaks(system, cast.a, 2025, 1).members == []
+    year = round_open(actor=system, committee=cast.a, year=2025)
+    results_record(actor=system, rnd=year, rows=[row("good", member=cast.anh, score=80)])
+    t = evaluation_tally(system, cast.a, 2025)
+    assert (t.members.total, t.members.good, t.members.excellent) == (1, 1, 0)
+
+
+# --- party badges ------------------------------------------------------------------------------
+def _veteran(cast):
+    """Ánh, official since a decision of 20/11/1994 (30 years on 20/11/2024)."""
+    from tongket.party.models import Member
+
+    decided = D(1994, 11, 20)
+
+    Member.objects.filter(pk=cast.anh.pk).update(
+        decided_on=decided, admitted_on=decided, confirmed_on=add_year(decided)
+    )
+    cast.anh.refresh_from_db()
+    return cast.anh
+
+
+def add_year(day):
+    return day.replace(year=day.year + 1)
+
+
+def test_badge_award_is_audited_and_leaves_the_due_list(cast, system):
+    from tongket.evaluation.models import BadgeAward
+    from tongket.evaluation.selectors import badges_awarded, badges_due_list
+    from tongket.evaluation.services import badge_award
+
+    anh = _veteran(cast)
+    assert [d.milestones for d in badges_due_list(system, cast.a, D(2024, 11, 8))] == [[30]]
+    badge = badge_award(actor=system, member=anh, milestone=30, awarded_on=D(2025, 2, 3))
+    assert (badge.early, badge.posthumous) == (False, False)
+    log = ChangeLog.objects.get(object_type="evaluation.badgeaward")
+    assert log.scope_org_path == cast.a1a.path and log.after["milestone"] == 30
+    assert badges_due_list(system, cast.a, D(2024, 11, 8)) == []
+    assert list(badges_awarded(system, cast.a)) == [badge]
+    assert list(badges_awarded(actor_for(cast.bob), cast.a)) == []  # B sees none of A's
+    assert BadgeAward.objects.count() == 1
+
+
+BADGE_REFUSED = {
+    "a milestone not in the list": (35, D(2025, 2, 3), {}, "badge.milestone"),
+    "short of the milestone, not ill": (30, D(2024, 9, 2), {}, "badge.not_due"),
+    "early without a reason": (30, D(2024, 9, 2), {"early": True}, "badge.early"),
+    "ill, but beyond 12 months early": (
+        30,
+        D(2023, 11, 7),
+        {"seriously_ill": True},
+        "badge.not_due",
+    ),
+    "posthumous for a living member": (30, D(2025, 2, 3), {"posthumous": True}, "badge.posthumous"),
+}
+
+
+@pytest.mark.parametrize("case", BADGE_REFUSED, ids=list(BADGE_REFUSED))
+def test_bad_badge_awards_are_refused(cast, system, case):
+    from tongket.evaluation.models import BadgeAward
+    from tongket.evaluation.services import badge_award
+
+    anh = _veteran(cast)
+    milestone, on, flags, code = BADGE_REFUSED[case]
+    before = ChangeLog.objects.count()
+    with pytest.raises(DomainError) as caught:
+        badge_award(actor=system, member=anh, milestone=milestone, awarded_on=on, **flags)
+    assert caught.value.code == code
+    assert "§9" in caught.value.message or "từ trần" in caught.value.message
+    assert not BadgeAward.objects.exists() and ChangeLog.objects.count() == before
+
+
+def test_one_badge_per_milestone_and_early_when_ill(cast, system):
+    from tongket.evaluation.services import badge_award
+
+    anh = _veteran(cast)
+    early = badge_award(
+        actor=system,
+        member=anh,
+        milestone=30,
+        awarded_on=D(2024, 2, 3),  # 9½ months before the 30 years
+        seriously_ill=True,
+        note="Bệnh nặng, xác nhận của bệnh viện",
+    )
+    assert early.early is True
+    with pytest.raises(DomainError) as caught:
+        badge_award(actor=system, member=anh, milestone=30, awarded_on=D(2025, 2, 3))
+    assert caught.value.code == "badge.duplicate"
+
+
+def test_posthumous_award_is_judged_at_the_date_of_death(cast, system):
+    from tongket.evaluation.services import badge_award
+    from tongket.party.services import member_status_set
+
+    anh = _veteran(cast)
+    member_status_set(actor=system, member=anh, status="deceased", on=D(2024, 3, 1))
+    badge = badge_award(
+        actor=system, member=anh, milestone=30, awarded_on=D(2024, 5, 19), posthumous=True
+    )
+    assert badge.posthumous and badge.early  # 8½ months short at death
+    with pytest.raises(DomainError) as caught:  # 40 years: far beyond 12 months
+        badge_award(
+            actor=system, member=anh, milestone=40, awarded_on=D(2024, 5, 19), posthumous=True
+        )
+    assert caught.value.code == "badge.not_due"
+
+
+def test_a_viewer_cannot_award_badges(cast):
+    from tongket.evaluation.services import badge_award
+
+    with pytest.raises(DomainError) as caught:
+        badge_award(
+            actor=actor_for(cast.carol),
+            member=_veteran(cast),
+            milestone=30,
+            awarded_on=D(2025, 2, 3),
+        )
+    assert caught.value.code == "permission.denied"
+
+
+def test_bulk_award_names_the_member_and_writes_nothing(cast, system):
+    from tongket.evaluation.models import BadgeAward
+    from tongket.evaluation.services import badges_award_bulk
+
+    anh = _veteran(cast)
+    with pytest.raises(DomainError) as caught:
+        badges_award_bulk(actor=system, awards=[(anh, 30), (anh, 40)], awarded_on=D(2025, 2, 3))
+    assert "Đặng Thị Ánh" in caught.value.message and not BadgeAward.objects.exists()
+    with pytest.raises(DomainError) as caught:
+        badges_award_bulk(actor=system, awards=[], awarded_on=D(2025, 2, 3))
+    assert caught.value.code == "badge.empty"
+
+
+# --- awards: an eligibility list confirmed into a decision ---------------------------------------
+def _five_years(cast, system, gap_year=None):
+    for year in range(2020, 2025):
+        rnd = round_open(actor=system, committee=cast.a, year=year)
+        level = "good" if year == gap_year else "excellent"
+        flags = TOP if level == "excellent" else OK
+        results_record(
+            actor=system,
+            rnd=rnd,
+            rows=[
+                row(level, member=cast.anh, flags=flags),
+                row("excellent", org=cast.a1a, flags=TOP),
+            ],
+        )
+
+
+def test_eligible_members_are_confirmed_into_a_decision(cast, system):
+    from tongket.evaluation.selectors import award_counts, award_eligible
+    from tongket.evaluation.services import award_decide
+
+    _five_years(cast, system)
+    found = award_eligible(system, cast.a, "excellent_5_years", 2024)
+    assert [m[2] for m in found.members] == ["Đặng Thị Ánh"] and len(found.orgs) == 1
+    decision = award_decide(
+        actor=system,
+        committee=cast.a,
+        category_code="excellent_5_years",
+        year=2024,
+        number="120-QĐ/QU",
+        decided_on=D(2025, 1, 20),
+        orgs=[cast.a1a],
+        members=[cast.anh],
+    )
+    assert decision.issuing_body == "Ban Thường vụ Quận ủy"  # before 1/7/2025 (§9 item 15)
+    assert award_counts(system, cast.a, 2024)[0]["members"] == 1
+    after = award_eligible(system, cast.a, "excellent_5_years", 2024)
+    assert after.members == [] and after.orgs == []  # already awarded: off the list
+    log = ChangeLog.objects.get(object_type="evaluation.awarddecision")
+    assert log.after["members"] == [cast.anh.pk]
+
+
+def test_the_issuing_body_follows_the_date(cast, system):
+    from tongket.evaluation.services import award_decide
+
+    _five_years(cast, system)
+    decision = award_decide(
+        actor=system,
+        committee=cast.a,
+        category_code="excellent_5_years",
+        year=2024,
+        number="5-QĐ/ĐU",
+        decided_on=D(2025, 7, 1),
+        members=[cast.anh],
+    )
+    assert decision.issuing_body == "Ban Thường vụ Đảng ủy phường"
+
+
+AWARD_REFUSED = {
+    "a member without the streak": ({"members": "anh"}, 2022, "award.not_eligible"),
+    "no recipient": ({}, None, "award.empty"),
+    "no number": ({"members": "anh", "number": " "}, None, "award.number"),
+    "decided before the year": (
+        {"members": "anh", "decided_on": D(2023, 12, 1)},
+        None,
+        "award.date",
+    ),
+    "an unknown category": ({"members": "anh", "category_code": "sports"}, None, "award.category"),
+    "awarded twice": ({"members": "anh", "twice": True}, None, "award.duplicate"),
+}
+
+
+@pytest.mark.parametrize("case", AWARD_REFUSED, ids=list(AWARD_REFUSED))
+def test_bad_award_decisions_are_refused(cast, system, case):
+    from tongket.evaluation.models import AwardDecision
+    from tongket.evaluation.services import award_decide
+
+    given, gap_year, code = AWARD_REFUSED[case]
+    _five_years(cast, system, gap_year)
+    args = {
+        "actor": system,
+        "committee": cast.a,
+        "category_code": given.get("category_code", "excellent_5_years"),
+        "year": 2024,
+        "number": given.get("number", "1-QĐ/QU"),
+        "decided_on": given.get("decided_on", D(2025, 1, 5)),
+        "members": [cast.anh] if given.get("members") else [],
+    }
+    if given.get("twice"):
+        award_decide(**args)
+    before = (AwardDecision.objects.count(), ChangeLog.objects.count())
+    with pytest.raises(DomainError) as caught:
+        award_decide(**args)
+    assert caught.value.code == code and caught.value.message
+    assert (AwardDecision.objects.count(), ChangeLog.objects.count()) == before
+
+
+# --- the API: rounds, award decisions and badges ------------------------------------------------
+def _api(client, user):
+    from tongket.accounts.services import token_create
+
+    _token, raw = token_create(actor=actor_for(user), user=user, name="script")
+
+    def call(method, url, body=None):
+        extra = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        return getattr(client, method)(f"/api/v1{url}", **extra, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return call
+
+
+def test_api_opens_rounds_and_refuses_a_fourth_quarter(client, cast):
+    call = _api(client, cast.alice)
+    made = call("post", f"/orgs/{cast.a.pk}/evaluation/rounds", {"year": 2025, "quarter": 1})
+    assert made.status_code == 201 and made.json()["quarter"] == 1
+    assert made.json()["rule_version"] == "QĐ366/HD43"
+    refused = call("post", f"/orgs/{cast.a.pk}/evaluation/rounds", {"year": 2025, "quarter": 4})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "evaluation.quarter"
+    refused = call("post", f"/orgs/{cast.a.pk}/evaluation/rounds", {"year": 2023, "quarter": 2})
+    assert "không đánh giá theo quý" in refused.json()["error"]["message"]
+    assert call("post", f"/orgs/{cast.b.pk}/evaluation/rounds", {"year": 2025}).status_code == 404
+
+
+def test_api_confirms_the_eligible_into_a_decision(client, cast, system):
+    _five_years(cast, system)
+    call = _api(client, cast.alice)
+    listed = call("get", f"/orgs/{cast.a.pk}/awards/2024/eligible?category=excellent_5_years")
+    body = listed.json()
+    assert [m["full_name"] for m in body["members"]] == ["Đặng Thị Ánh"]
+    assert body["issuing_body_until_2025_06_30"] == "Ban Thường vụ Quận ủy"
+    assert body["issuing_body_from_2025_07_01"] == "Ban Thường vụ Đảng ủy phường"
+    decision = {
+        "category": "excellent_5_years",
+        "year": 2024,
+        "number": "120-QĐ/QU",
+        "decided_on": "2025-06-30",
+        "member_ids": [m["id"] for m in body["members"]],
+        "org_ids": [o["id"] for o in body["orgs"]],
+    }
+    made = call("post", f"/orgs/{cast.a.pk}/awards", decision)
+    assert made.status_code == 201, made.content
+    assert made.json()["issuing_body"] == "Ban Thường vụ Quận ủy"
+    assert made.json()["members"] == [cast.anh.pk]
+    again = call("post", f"/orgs/{cast.a.pk}/awards", decision)
+    assert again.json()["error"]["code"] == "award.duplicate"
+    outsider = call("post", f"/orgs/{cast.a.pk}/awards", {**decision, "member_ids": [cast.be.pk]})
+    assert outsider.status_code == 404  # B's member is not A's to award
+
+
+def test_api_awards_badges_and_lists_them(client, cast):
+    _veteran(cast)
+    call = _api(client, cast.alice)
+    url = f"/members/{cast.anh.pk}/badges"
+    refused = call("post", url, {"milestone": 35, "awarded_on": "2025-02-03"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "badge.milestone"
+    early = call("post", url, {"milestone": 30, "awarded_on": "2024-09-02", "early": True})
+    assert early.json()["error"]["code"] == "badge.early"
+    made = call(
+        "post",
+        url,
+        {"milestone": 30, "awarded_on": "2024-09-02", "seriously_ill": True, "note": "Bệnh nặng"},
+    )
+    assert made.status_code == 201 and made.json()["early"] is True
+    listed = call("get", f"/orgs/{cast.a.pk}/badges").json()
+    assert [(b["full_name"], b["milestone"]) for b in listed] == [("Đặng Thị Ánh", 30)]
+    assert call("get", f"/orgs/{cast.a.pk}/badges?year=2023").json() == []
+    due = call("get", f"/orgs/{cast.a.pk}/badges/due?on=2024-11-08").json()
+    assert due == []  # awarded early: no longer due
+
+
+# --- the command line -----------------------------------------------------------------------------
+def cli(capsys, *argv):
+    from tongket.cli.main import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_opens_rounds_and_refuses_bad_quarters(capsys, cast):
+    code, out, _err = cli(capsys, "evaluation", "open", "--org", "A", "--year", "2025")
+    assert code == 0 and "QĐ366/HD43" in out
+    code, out, _err = cli(
+        capsys, "evaluation", "open", "--org", "A", "--year", "2025", "--quarter", "3"
+    )
+    assert code == 0 and "quý 3" in out
+    code, _out, err = cli(
+        capsys, "evaluation", "open", "--org", "A", "--year", "2025", "--quarter", "4"
+    )
+    assert code == 1 and "gộp vào đánh giá cuối năm" in err and "Traceback" not in err
+    code, _out, err = cli(
+        capsys, "evaluation", "open", "--org", "A", "--year", "2024", "--quarter", "1"
+    )
+    assert code == 1 and "không đánh giá theo quý" in err
+
+
+def test_cli_awards_badges(capsys, cast):
+    from tongket.evaluation.models import BadgeAward
+
+    _veteran(cast)
+    award = ("badges", "award", "--card", "A-0001", "--milestone", "30")
+    code, _out, err = cli(capsys, *award, "--on", "07/11/2024")
+    assert code == 1 and "chưa đủ 30 năm" in err and not BadgeAward.objects.exists()
+    code, out, _err = cli(capsys, *award, "--on", "07/11/2024", "--early-ill", "--note", "Ốm")
+    assert code == 0 and "trao sớm" in out
+    code, _out, err = cli(capsys, *award, "--on", "03/02/2025")
+    assert code == 1 and "mỗi mốc chỉ trao một lần" in err
+    code, _out, err = cli(
+        capsys, "badges", "award", "--card", "X-9", "--milestone", "30", "--on", "03/02/2025"
+    )
+    assert code == 1 and "X-9" in err
+    code, _out, err = cli(capsys, *award, "--on", "ngày mai")
+    assert code == 1 and BadgeAward.objects.count() == 1
+    code, out, _err = cli(capsys, "badges", "list", "--org", "A")
+    assert code == 0 and "Đặng Thị Ánh" in out and "07/11/2024" in out
+
+
+def test_cli_confirms_the_eligible_into_a_decision(capsys, cast, system):
+    from tongket.evaluation.models import AwardDecision
+
+    _five_years(cast, system)
+    decide = ("awards", "decide", "--org", "A", "--year", "2024", "--number", "125-QĐ/QU")
+    code, _out, err = cli(capsys, *decide, "--on", "10/01/2025")
+    assert code == 2 and not AwardDecision.objects.exists()  # nobody named: a usage error
+    code, out, _err = cli(capsys, *decide, "--on", "10/01/2025", "--all-eligible")
+    assert code == 0 and "Ban Thường vụ Quận ủy" in out and "1 tập thể, 1 đảng viên" in out
+    code, _out, err = cli(capsys, *decide, "--on", "10/01/2025", "--card", "A-0001")
+    assert code == 1 and "đã được khen" in err and AwardDecision.objects.count() == 1
+
+
+def test_api_runs_the_workflow(client, cast, system):
+    rnd = round_open(actor=system, committee=cast.a, year=2024)
+    results_record(
+        actor=system, rnd=rnd, rows=[row("good", org=cast.a1), row("good", org=cast.a1a)]
+    )
+    call = _api(client, cast.alice)
+    step = {"committee_id": cast.a.pk}
+    sent = call("post", f"/orgs/{cast.a1.pk}/evaluation/2024/submit", step)
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted"
+    early = call("post", f"/orgs/{cast.a1.pk}/evaluation/2024/approve", step)
+    assert early.status_code == 400 and early.json()["error"]["code"] == "evaluation.order"
+    call("post", f"/orgs/{cast.a1a.pk}/evaluation/2024/submit", step)
+    call("post", f"/orgs/{cast.a1a.pk}/evaluation/2024/approve", step)
+    done = call("post", f"/orgs/{cast.a1.pk}/evaluation/2024/approve", step)
+    assert done.json()["status"] == "approved"
+    assert call("post", f"/orgs/{cast.a.pk}/evaluation/2024/lock").json()["locked"] is True
+    blank = call("post", f"/orgs/{cast.a.pk}/evaluation/2024/reopen", {"reason": " "})
+    assert blank.json()["error"]["code"] == "evaluation.reason"
+    reopened = call("post", f"/orgs/{cast.a.pk}/evaluation/2024/reopen", {"reason": "Sai sót"})
+    assert reopened.json()["locked"] is False
+    assert call("post", f"/orgs/{cast.a.pk}/evaluation/2023/lock").status_code == 404

@@ -266,7 +266,10 @@ def test_areas_take_a_decimal_comma_or_point(value, expected):
 
 
 def test_the_registry_of_kinds_lists_every_kind():
-    assert list(KINDS) == ["units", "unit_events", "orgs", "members", "evaluations"]
+    registry = ["units", "unit_events", "orgs", "members", "evaluations"]
+    targets = ["indicators", "targets", "actuals"]
+    work = ["programmes", "projects", "activities", "cases", "tasks"]
+    assert list(KINDS) == [*registry, *targets, *work]
     assert [c.header for c in UNITS.columns] == UNIT_HEAD
     assert [c.header for c in UNIT_EVENTS.columns] == EVENT_HEAD
 

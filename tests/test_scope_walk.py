@@ -29,6 +29,9 @@ WEB_PARAMS = {
     "account/tokens": "bob_token",
     "imports": "bob_job",
     "evaluation": "b_round",
+    "targets/org": "b",
+    "targets/unit": "w2",
+    "work/meetings": "b_meeting",
 }
 # Second path parameters, by name, where a route has more than one.
 WEB_EXTRA = {"org_pk": "b1"}
@@ -39,6 +42,10 @@ API_PARAMS = {
     "token_id": "bob_token",
     "kind": "import_kind",
     "year": "year",
+    "meeting_id": "b_meeting",
+    "task_id": "b_task",
+    "org_code": "b_code",
+    "period": "period",
 }
 # Pages that are public on purpose, or not data (and why).
 PUBLIC = {
@@ -110,6 +117,31 @@ def api_body(method: str, path: str, objs) -> dict | None:
         return {"to_org_id": objs.b1.pk, "on": "2020-01-01"}
     if method == "POST" and path.endswith("/tokens"):
         return {"name": "k"}
+    if method == "POST" and path.endswith("/targets"):
+        return {"indicator": "X", "kind": "plan", "span": "2024", "value": 1}
+    if method == "POST" and path.endswith("/actuals"):
+        return {"indicator": "X", "period": "2024", "value": 1, "status": "final"}
+    if method == "POST" and path.endswith("/evaluation/rounds"):
+        return {"year": 2025}
+    if method == "POST" and path.endswith("/awards"):
+        return {
+            "category": "exemplary_year",
+            "year": 2024,
+            "number": "1-QĐ/ĐU",
+            "decided_on": "2025-01-05",
+            "issuing_body": "Đảng ủy cơ sở",
+            "member_ids": [objs.be.pk],
+        }
+    if method == "POST" and path.endswith("/meetings/{meeting_id}/tasks"):
+        return {"title": "Việc", "deadline": "2025-01-01", "owner_org_id": objs.b.pk}
+    if method == "POST" and path.endswith("/progress"):
+        return {"on": "2024-08-01", "text": "Xong", "done": True}
+    if method == "POST" and path.endswith("/badges"):
+        return {"milestone": 30, "awarded_on": "2025-02-03", "seriously_ill": True}
+    if method == "POST" and path.endswith(("/evaluation/{year}/submit", "/approve")):
+        return {"committee_id": objs.b.pk}
+    if method == "POST" and path.endswith("/evaluation/{year}/reopen"):
+        return {"reason": "Sai sót"}
     return None
 
 
@@ -131,6 +163,17 @@ def objs(cast):
 
     cast.b_round = round_open(actor=cast.system, committee=cast.b, year=2024)
     cast.year = 2024
+    cast.b_code, cast.period = cast.b.code, "2024"
+    import datetime as dt
+
+    from tongket.meetings.services import meeting_create, task_assign
+
+    cast.b_meeting = meeting_create(
+        actor=cast.system, org=cast.b, kind="thematic", topic=B_MARKER, held_on=dt.date(2024, 7, 4)
+    )
+    cast.b_task = task_assign(
+        actor=cast.system, meeting=cast.b_meeting, title=B_MARKER, deadline=None, owner_org=cast.b
+    )
     return cast
 
 

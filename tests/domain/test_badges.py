@@ -15,6 +15,7 @@ from tongket.domain.evaluation.badges import (
     AWARD_DAYS,
     MILESTONES,
     badges_due,
+    check_badge_award,
     early_months,
     next_award_day,
     party_age_years,
@@ -40,6 +41,7 @@ def test_constants():
     assert AWARD_DAYS == ((2, 3), (5, 19), (9, 2), (11, 7))
 
 
+# §9 item 17
 # The next award day, on or after the given day; after 7/11 it rolls over to 3/2.
 @pytest.mark.parametrize(
     "on, day",
@@ -59,6 +61,7 @@ def test_next_award_day(on, day):
     assert next_award_day(on) == day
 
 
+# §9 item 17
 # Each milestone is due on the day it is reached, not the day before (§9 item 17).
 @pytest.mark.parametrize("milestone", MILESTONES)
 def test_each_milestone(milestone):
@@ -69,6 +72,7 @@ def test_each_milestone(milestone):
     assert badges_due(one_day_short, lower, ON) == []
 
 
+# §9 item 17
 # Between milestones nothing is due; there is no 35-year badge.
 @pytest.mark.parametrize("age", [29, 35, 39, 44, 91])
 def test_between_milestones(age):
@@ -76,6 +80,7 @@ def test_between_milestones(age):
     assert badges_due(years_from(shifted(ON, years=age)), awarded, ON) == []
 
 
+# §9 item 17
 # One badge per milestone; a member who passed several without a badge gets each listed.
 @pytest.mark.parametrize(
     "age, awarded, due",
@@ -90,6 +95,7 @@ def test_once_per_milestone(age, awarded, due):
     assert badges_due(years_from(shifted(ON, years=age)), awarded, ON) == due
 
 
+# §9 item 17
 # Early awards for serious illness: 12 months for 30–65, 24 months for 70–90.
 @pytest.mark.parametrize(
     "milestone, months_short, days_short, ill, due",
@@ -112,6 +118,7 @@ def test_early_award_when_ill(milestone, months_short, days_short, ill, due):
     assert (badges_due(years_from(start), lower, ON, seriously_ill=ill) == [milestone]) is due
 
 
+# §9 item 17
 # Posthumous awards: up to 12 months early, judged at the date of death.
 @pytest.mark.parametrize(
     "milestone, months_short_at_death, days_short, due",
@@ -146,6 +153,7 @@ def test_early_months(milestone, ill, posthumous, months):
     assert early_months(milestone, ill, posthumous) == months
 
 
+# §9 item 16
 # Party age comes from the decision date minus the gaps (§9 item 16), through party_age.
 def test_party_age_with_gap_and_decision_date():
     gap = [(D(2000, 1, 1), D(2000, 12, 31))]  # a year struck off
@@ -164,6 +172,7 @@ def test_probationary_member_has_no_party_age():
     assert badges_due(age_on, set(), ON) == []
 
 
+# §9 item 18
 # Exempted members remain eligible (§9 item 18): badges_due has no exemption to look at, and
 # an exempted member's party age runs on.
 def test_exempted_members_remain_eligible():
@@ -171,6 +180,7 @@ def test_exempted_members_remain_eligible():
     assert badges_due(exempted_since_2015, {30}, ON) == [40]
 
 
+# §9 item 15
 # The awarding body by kind and date (§9 item 15): the district's standing committee until
 # 30/6/2025, the ward's from 1/7/2025.
 @pytest.mark.parametrize(
@@ -214,3 +224,68 @@ def test_default_categories():
             assert awarding_body(item.body_kind, D(2025, 1, 15))
     with pytest.raises(DomainError):
         category("sports")
+
+
+# §9 item 17
+# Awarding one badge: due on the day the party age reaches the milestone, not the day before;
+# early only when seriously ill (12 months for 30–65, 24 for 70–90) or posthumous (12
+# months, judged at the date of death); each milestone once; only the listed milestones.
+AWARD_ON = D(2025, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "milestone, short, facts, outcome",
+    [
+        (30, {}, {}, "on time"),
+        (30, {"days": -1}, {}, "on time"),  # reached a day before the award day
+        (30, {"days": 1}, {}, "badge.not_due"),  # a day short, not ill
+        (30, {"months": 12}, {"seriously_ill": True}, "early"),
+        (30, {"months": 12, "days": 1}, {"seriously_ill": True}, "badge.not_due"),
+        (65, {"months": 12}, {"seriously_ill": True}, "early"),
+        (65, {"months": 13}, {"seriously_ill": True}, "badge.not_due"),
+        (70, {"months": 24}, {"seriously_ill": True}, "early"),
+        (70, {"months": 24, "days": 1}, {"seriously_ill": True}, "badge.not_due"),
+        (90, {"months": 24}, {"seriously_ill": True}, "early"),
+        (90, {"months": 25}, {"seriously_ill": True}, "badge.not_due"),
+        (70, {"months": 13}, {}, "badge.not_due"),  # 24 months only for the ill
+        (35, {}, {}, "badge.milestone"),  # there is no 35-year badge
+        (95, {}, {}, "badge.milestone"),
+        (40, {}, {"awarded": {30, 40}}, "badge.duplicate"),
+    ],
+)
+def test_check_badge_award(milestone, short, facts, outcome):
+    awarded = facts.pop("awarded", {m for m in MILESTONES if m < milestone})
+    start = shifted(AWARD_ON, years=milestone, months=-short.get("months", 0))
+    start = start + timedelta(days=short.get("days", 0))
+    age_on = years_from(start)
+    if outcome in ("on time", "early"):
+        early = check_badge_award(age_on, awarded, milestone, AWARD_ON, **facts)
+        assert early is (outcome == "early")
+        return
+    with pytest.raises(DomainError) as caught:
+        check_badge_award(age_on, awarded, milestone, AWARD_ON, **facts)
+    assert caught.value.code == outcome and "§9" in caught.value.message
+
+
+# §9 item 17 (posthumous)
+@pytest.mark.parametrize(
+    "months_short_at_death, days_short, died, outcome",
+    [
+        (0, 0, D(2024, 3, 10), "on time"),  # reached before death, awarded after
+        (12, 0, D(2024, 3, 10), "early"),
+        (12, 1, D(2024, 3, 10), "badge.not_due"),
+        (0, 0, None, "badge.posthumous"),  # no date of death on record
+        (0, 0, D(2025, 3, 1), "badge.posthumous"),  # awarded before the death
+    ],
+)
+def test_check_posthumous_award(months_short_at_death, days_short, died, outcome):
+    reference = died or D(2024, 3, 10)
+    start = shifted(reference, years=30, months=-months_short_at_death, days=-days_short)
+    args = (years_from(start), set(), 30, AWARD_ON)
+    if outcome in ("on time", "early"):
+        early = check_badge_award(*args, posthumous=True, died_on=died)
+        assert early is (outcome == "early")
+        return
+    with pytest.raises(DomainError) as caught:
+        check_badge_award(*args, posthumous=True, died_on=died)
+    assert caught.value.code == outcome

@@ -14,11 +14,13 @@ from tongket.domain.evaluation import (
     Unclassified,
     add_months,
     check_head,
+    check_quarter,
     check_rule_choice,
     exclusion_reason,
     exclusion_reasons,
     has_errors,
     parse_level,
+    quarter_end,
     rule_by_code,
     rule_for_year,
 )
@@ -107,6 +109,7 @@ def test_parse_level_unknown(text):
     assert f'"{text}"' in caught.value.message
 
 
+# §9 item 2
 # The version by year (§9 item 2), with every boundary between versions.
 @pytest.mark.parametrize(
     "year, code",
@@ -132,6 +135,7 @@ def test_rule_for_year_refused(year):
     assert caught.value.code == "evaluation.year" and str(year) in caught.value.message
 
 
+# §9 item 2
 # Choosing another version than the year's needs an override note (§9 item 2).
 @pytest.mark.parametrize(
     "year, chosen, note, expected",
@@ -165,6 +169,7 @@ def test_rule_by_code_accepts_codes_without_accents():
     assert rule_by_code("qđ132 hd21").code == HD21
 
 
+# §9 item 1
 # The record: a rule version is stored, and it is the year's unless overridden (§9 items 1–2).
 @pytest.mark.parametrize(
     "year, validator_year, recorded, note, codes",
@@ -184,6 +189,7 @@ def test_record_checks(year, validator_year, recorded, note, codes):
     assert all(v.rule in ("§9.1", "§9.2") for v in found)
 
 
+# §9 item 3
 # QĐ 366 score bands (§9 item 3), at every edge.
 @pytest.mark.parametrize(
     "score, highest",
@@ -217,6 +223,7 @@ def test_score_out_of_range(score):
         Result(1, 2025, G, score=score)
 
 
+# §9 item 3
 # A level above what the score allows is rejected; a lower one is allowed (§9 item 3).
 @pytest.mark.parametrize(
     "score, level, ok",
@@ -245,6 +252,7 @@ def test_score_required_from_2025_only():
     assert check(2024, G, score=40) == set()  # and a stray score is not judged
 
 
+# §9 item 4
 # HTXSNV under QĐ 366 needs tasks on time and ≥ 30% exceeded (§9 item 4).
 @pytest.mark.parametrize(
     "tasks_on_time, share, ok",
@@ -266,6 +274,7 @@ def test_qd366_excellent_flags_only_for_excellent():
     assert check(2025, G, score=80) == set()
 
 
+# §9 item 4, 6
 # Collectives under QĐ 366: no disciplined unit or leader for HTXSNV (§9 item 4); leadership
 # disciplined or more than 20% of units → KHTNV (§9 item 6).
 @pytest.mark.parametrize(
@@ -297,6 +306,7 @@ def test_qd366_collective_discipline(level, units, leadership, ok):
     assert codes <= {"evaluation.units_disciplined"}
 
 
+# §9 item 4 (its QĐ 124 form, §1.2)
 # QĐ 124: an individual's HTXSNV needs all tasks on time and ≥ 50% exceeded (§1.2).
 @pytest.mark.parametrize(
     "tasks_on_time, share, ok",
@@ -313,6 +323,7 @@ def test_qd124_individual_excellent(tasks_on_time, share, ok):
     assert (codes == set()) is ok
 
 
+# §9 item 6
 # QĐ 124 collectives: discipline of units or leadership (§9 item 6, §1.2).
 @pytest.mark.parametrize(
     "level, units, leadership, self_discovered, ok",
@@ -348,6 +359,7 @@ def test_qd124_one_finding_per_collective_breach():
     assert [v.rule for v in found] == ["§9.6"]
 
 
+# §9 item 5
 # Disciplined in the year → KHTNV, with the self-discovery exception only where the version
 # allows it (§9 item 5): HD 21 no, QĐ 124 yes, QĐ 366 no.
 @pytest.mark.parametrize(
@@ -370,6 +382,7 @@ def test_discipline_by_version(year, level, self_discovered, ok):
     assert ("evaluation.discipline" not in codes) is ok
 
 
+# §9 item 5
 # One violation counts once: a decision that already made another year KHTNV is not a reason again.
 @pytest.mark.parametrize(
     "used, discipline_id, ok",
@@ -386,6 +399,7 @@ def test_discipline_counts_once(used, discipline_id, ok):
     assert ("evaluation.discipline" not in codes) is ok
 
 
+# §9 item 11
 # Sick leave of 3 months or more caps at HTNV under HD 21 only (§9 item 11).
 @pytest.mark.parametrize(
     "year, days, level, ok",
@@ -409,6 +423,7 @@ def test_maternity_leave_is_not_sick_leave():
     assert check(2021, G, member(maternity=True)) == set()
 
 
+# §9 item 13
 # CCVC under HD 21: HTXSNV needs CCVC HTXSNV, CCVC KHTNV forces KHTNV (§9 item 13).
 @pytest.mark.parametrize(
     "year, ccvc, level, codes",
@@ -429,6 +444,7 @@ def test_ccvc(year, ccvc, level, codes):
     assert check(year, level, member(is_ccvc=True, ccvc_level=ccvc), **flags) == codes
 
 
+# §9 item 12
 # Only the official branch classifies a temporarily hosted member (§9 item 12, all versions).
 @pytest.mark.parametrize("year", [2019, 2023, 2025])
 def test_temporary_host(year):
@@ -439,6 +455,7 @@ def test_temporary_host(year):
     assert [(v.rule, v.code) for v in found] == [("§9.12", "evaluation.temporary_host")]
 
 
+# §9 item 13
 # No final level without the review record (§9 item 13).
 @pytest.mark.parametrize("year", [2020, 2024, 2025])
 def test_review_record_required(year):
@@ -448,6 +465,7 @@ def test_review_record_required(year):
     assert check(year, G, org(review_recorded=False), **flags) == {"evaluation.review_missing"}
 
 
+# §9 item 8
 # Head rule (§9 item 8): not above the organization headed; rated after it.
 @pytest.mark.parametrize(
     "head, unit, ok",
@@ -484,6 +502,7 @@ def test_head_in_validation(org_levels, codes):
     assert check(2023, G, member(is_head_of=100), context) == codes
 
 
+# §9 item 9, 10
 # Six months, in calendar months, on both sides of the boundary (§9 items 9–10).
 @pytest.mark.parametrize(
     "start, months, end",
@@ -501,6 +520,7 @@ def test_add_months(start, months, end):
     assert add_months(start, months) == end
 
 
+# §9 item 9
 @pytest.mark.parametrize(
     "admitted, on, excluded",
     [
@@ -523,6 +543,7 @@ def test_new_member_exclusion(admitted, on, excluded):
     assert reason is None or excluded
 
 
+# §9 item 10
 @pytest.mark.parametrize(
     "established, on, org_rule, excluded",
     [
@@ -538,6 +559,7 @@ def test_new_org_exclusion(established, on, org_rule, excluded):
     assert (reason is Unclassified.ORG_UNDER_6_MONTHS) is excluded
 
 
+# §9 item 9
 @pytest.mark.parametrize(
     "facts, reasons",
     [
@@ -555,6 +577,7 @@ def test_member_exclusions(facts, reasons):
     assert exclusion_reasons(member(**facts), D(2024, 12, 31)) == reasons
 
 
+# §9 item 9, 10
 # A classified result for an excluded subject, and "not classified" without a sound reason.
 EXCLUDED, REASON = {"evaluation.excluded"}, {"evaluation.unclassified_reason"}
 U = Unclassified
@@ -647,3 +670,65 @@ def test_issue_4_bad_inputs():
     )
     assert [v.rule for v in head] == ["§9.8"]
     assert "người đứng đầu" in head[0].message.lower()
+
+
+# §9 item 2
+# The year boundaries between versions, as days: a review held on 31/12 of one year and one
+# held on 1/1 of the next judge different years, so different versions.
+@pytest.mark.parametrize(
+    "day, code",
+    [
+        (D(2022, 12, 31), HD21),
+        (D(2023, 1, 1), QD124),
+        (D(2024, 12, 31), QD124),
+        (D(2025, 1, 1), QD366),
+    ],
+)
+def test_version_boundaries_by_day(day, code):
+    assert rule_for_year(day.year).code == code
+    assert check_rule_choice(day.year, code).code == code
+
+
+# §9 item 2 (QĐ 366 scope, §1.3)
+# Quarterly rounds: only where the year's version evaluates by quarter (from 2025), Q1–Q3
+# only; Q4 is merged into the year-end evaluation. The annual round (None) is always allowed.
+@pytest.mark.parametrize(
+    "year, quarter, refusal",
+    [
+        (2022, None, None),
+        (2022, 1, "không đánh giá theo quý"),
+        (2023, 3, "không đánh giá theo quý"),
+        (2024, 3, "không đánh giá theo quý"),  # 31/12/2024: still QĐ 124
+        (2025, 1, None),  # 1/1/2025: QĐ 366
+        (2025, 2, None),
+        (2025, 3, None),
+        (2025, 4, "gộp vào đánh giá cuối năm"),
+        (2026, 4, "gộp vào đánh giá cuối năm"),
+        (2025, 0, "Quý không hợp lệ"),
+        (2025, 5, "Quý không hợp lệ"),
+    ],
+)
+def test_check_quarter(year, quarter, refusal):
+    rule = rule_for_year(year)
+    assert rule.quarterly is (rule.code == QD366)
+    if refusal is None:
+        check_quarter(rule, year, quarter)
+        return
+    with pytest.raises(DomainError) as caught:
+        check_quarter(rule, year, quarter)
+    assert caught.value.code == "evaluation.quarter" and refusal in caught.value.message
+
+
+# The day a quarterly round is judged on: the last day of the quarter.
+@pytest.mark.parametrize(
+    "year, quarter, day",
+    [
+        (2025, 1, D(2025, 3, 31)),
+        (2025, 2, D(2025, 6, 30)),
+        (2025, 3, D(2025, 9, 30)),
+        (2025, 4, D(2025, 12, 31)),
+        (2028, 1, D(2028, 3, 31)),
+    ],
+)
+def test_quarter_end(year, quarter, day):
+    assert quarter_end(year, quarter) == day

@@ -12,11 +12,17 @@ from tongket.accounts.models import ApiToken, Grant
 from tongket.accounts.selectors import tokens_of
 from tongket.api import errors
 from tongket.api.auth import AUTH
+from tongket.api.reports import router as reports_router
 from tongket.api.schemas import (
     AwardCountOut,
+    AwardDecisionIn,
+    AwardDecisionOut,
+    BadgeAwardIn,
     BadgeDueOut,
+    BadgeOut,
     ChangeOut,
     CountsOut,
+    EligibleOut,
     Error,
     EvaluationTallyOut,
     ImportOut,
@@ -28,6 +34,11 @@ from tongket.api.schemas import (
     MeOut,
     OrgOut,
     OrgStructureOut,
+    RoundIn,
+    RoundOut,
+    RoundReopenIn,
+    RoundStateOut,
+    RoundStepIn,
     StreakOut,
     TokenCreated,
     TokenIn,
@@ -38,6 +49,8 @@ from tongket.api.schemas import (
     UnitVersionOut,
     ViolationOut,
 )
+from tongket.api.targets import router as targets_router
+from tongket.api.work import router as work_router
 from tongket.core.actor import Actor
 from tongket.core.errors import PermissionDeniedError
 from tongket.core.selectors import audit_filter, audit_visible, history_of
@@ -54,6 +67,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
+api.add_router("/", work_router)  # meetings, tasks, outreach
+api.add_router("/", targets_router)  # indicators, targets, actuals
+api.add_router("/", reports_router)  # review figures
 
 FAIL = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
@@ -374,6 +390,194 @@ def badges_due(request, org_id: int, on: str | None = None):
     due = badges_due_list(who, party.org_get(who, org_id), _day(on))
     party.log_member_list(who, f"badges {org_id}", len(due))
     return [vars(d) for d in due]
+
+
+@api.post("/orgs/{org_id}/evaluation/rounds", response={201: RoundOut, **FAIL}, tags=["evaluation"])
+def evaluation_round_open(request, org_id: int, payload: RoundIn):
+    """Opens the committee's round for a year under the year's rule (another rule needs an
+    `override_note`), or for a quarter (1–3) where the year's rule evaluates leaders
+    quarterly (QĐ 366 from 2025; Q4 is the year-end round)."""
+    from tongket.evaluation.services import round_open
+
+    who = actor(request)
+    rnd = round_open(
+        actor=who,
+        committee=party.org_get(who, org_id),
+        year=payload.year,
+        quarter=payload.quarter,
+        rule_code=payload.rule_version,
+        override_note=payload.override_note,
+        plan=payload.plan,
+        submit_by=payload.submit_by,
+        approve_by=payload.approve_by,
+    )
+    return Status(201, rnd)
+
+
+@api.get(
+    "/orgs/{org_id}/awards/{year}/eligible",
+    response={200: EligibleOut, **FAIL},
+    tags=["evaluation"],
+)
+def award_eligible(request, org_id: int, year: int, category: str = "excellent_5_years"):
+    """Who may be named in a decision of the category for the year (a streak ending in the
+    year, less those already awarded), and the issuing body on each side of 1/7/2025."""
+    import datetime as dt
+
+    from tongket.domain.evaluation.awards import awarding_body
+    from tongket.domain.evaluation.awards import category as award_category
+    from tongket.evaluation.selectors import award_eligible as eligible_of
+
+    who = actor(request)
+    found = eligible_of(who, party.org_get(who, org_id), category, year)
+    party.log_member_list(who, f"award eligible {org_id} {year}", len(found.members))
+    kind = award_category(category).body_kind
+    return {
+        "category": found.code,
+        "name": found.name,
+        "year": year,
+        "streak_years": found.streak_years,
+        "issuing_body_until_2025_06_30": kind and awarding_body(kind, dt.date(2025, 6, 30)),
+        "issuing_body_from_2025_07_01": kind and awarding_body(kind, dt.date(2025, 7, 1)),
+        "orgs": [{"id": pk, "name": name} for pk, name in found.orgs],
+        "members": [
+            {"id": pk, "card_number": card, "full_name": name} for pk, card, name in found.members
+        ],
+    }
+
+
+@api.post("/orgs/{org_id}/awards", response={201: AwardDecisionOut, **FAIL}, tags=["evaluation"])
+def award_decide(request, org_id: int, payload: AwardDecisionIn):
+    """Confirms an award decision: its number and date, the organizations and members it
+    names; the issuing body follows from the category and the date when the rules fix it."""
+    from tongket.evaluation.services import award_decide as decide
+
+    who = actor(request)
+    decision = decide(
+        actor=who,
+        committee=party.org_get(who, org_id),
+        category_code=payload.category,
+        year=payload.year,
+        number=payload.number,
+        decided_on=payload.decided_on,
+        orgs=[party.org_get(who, pk) for pk in dict.fromkeys(payload.org_ids)],
+        members=[
+            party.member_get(who, pk, purpose="API: khen thưởng")
+            for pk in dict.fromkeys(payload.member_ids)
+        ],
+        issuing_body=payload.issuing_body,
+    )
+    recipients = list(decision.recipients.values_list("org_id", "member_id"))
+    return Status(
+        201,
+        {
+            "id": decision.pk,
+            "category": decision.category.code,
+            "year": decision.year,
+            "number": decision.number,
+            "decided_on": decision.decided_on,
+            "issuing_body": decision.issuing_body,
+            "orgs": [o for o, _m in recipients if o],
+            "members": [m for _o, m in recipients if m],
+        },
+    )
+
+
+def _badge(b) -> dict:
+    return {
+        "id": b.pk,
+        "member_id": b.member_id,
+        "card_number": b.member.card_number,
+        "full_name": b.member.full_name,
+        "milestone": b.milestone,
+        "awarded_on": b.awarded_on,
+        "early": b.early,
+        "posthumous": b.posthumous,
+    }
+
+
+@api.post("/members/{member_id}/badges", response={201: BadgeOut, **FAIL}, tags=["evaluation"])
+def badge_award(request, member_id: int, payload: BadgeAwardIn):
+    """Awards a party badge: the milestone reached on `awarded_on`, or early when the member
+    is `seriously_ill` (12 months, 24 for 70–90 years) or the award is `posthumous`."""
+    from tongket.evaluation.services import badge_award as award
+
+    who = actor(request)
+    member = party.member_get(who, member_id, purpose="API: trao huy hiệu")
+    return Status(201, _badge(award(actor=who, member=member, **payload.dict())))
+
+
+@api.get("/orgs/{org_id}/badges", response={200: list[BadgeOut], **FAIL}, tags=["evaluation"])
+def badges_awarded(request, org_id: int, year: int | None = None):
+    """The badges awarded to the members of the organization's tree, newest first."""
+    from tongket.evaluation.selectors import badges_awarded as awarded
+
+    who = actor(request)
+    rows = list(awarded(who, party.org_get(who, org_id), year)[:2000])
+    party.log_member_list(who, f"badges awarded {org_id}", len(rows))
+    return [_badge(b) for b in rows]
+
+
+def _round_of(who, committee_id: int, year: int, quarter: int | None):
+    from tongket.evaluation.selectors import round_get
+
+    return round_get(who, party.org_get(who, committee_id), year, quarter)
+
+
+@api.post(
+    "/orgs/{org_id}/evaluation/{year}/submit",
+    response={200: RoundStateOut, **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_submit(request, org_id: int, year: int, payload: RoundStepIn):
+    """The organization sends its results of the committee's round up (draft → submitted)."""
+    from tongket.evaluation.services import results_submit
+
+    who = actor(request)
+    org = party.org_get(who, org_id)
+    rnd = _round_of(who, payload.committee_id, year, payload.quarter)
+    return results_submit(actor=who, rnd=rnd, org=org)
+
+
+@api.post(
+    "/orgs/{org_id}/evaluation/{year}/approve",
+    response={200: RoundStateOut, **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_approve(request, org_id: int, year: int, payload: RoundStepIn):
+    """The committee directly above approves the organization's submitted results; refused
+    while an organization under it has not submitted or the validation report has errors."""
+    from tongket.evaluation.services import results_approve
+
+    who = actor(request)
+    org = party.org_get(who, org_id)
+    rnd = _round_of(who, payload.committee_id, year, payload.quarter)
+    return results_approve(actor=who, rnd=rnd, org=org)
+
+
+@api.post(
+    "/orgs/{org_id}/evaluation/{year}/lock", response={200: RoundOut, **FAIL}, tags=["evaluation"]
+)
+def evaluation_lock(request, org_id: int, year: int, quarter: int | None = None):
+    """Locks the committee's round once every organization in it is approved."""
+    from tongket.evaluation.services import round_lock
+
+    who = actor(request)
+    return round_lock(actor=who, rnd=_round_of(who, org_id, year, quarter))
+
+
+@api.post(
+    "/orgs/{org_id}/evaluation/{year}/reopen",
+    response={200: RoundOut, **FAIL},
+    tags=["evaluation"],
+)
+def evaluation_reopen(request, org_id: int, year: int, payload: RoundReopenIn):
+    """Reopens a locked round; the reason is kept on every organization's state and logged."""
+    from tongket.evaluation.services import round_reopen
+
+    who = actor(request)
+    rnd = _round_of(who, org_id, year, payload.quarter)
+    return round_reopen(actor=who, rnd=rnd, reason=payload.reason)
 
 
 @api.post("/imports/{kind}", response={200: ImportOut, **FAIL}, tags=["imports"])

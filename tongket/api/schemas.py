@@ -235,3 +235,93 @@ class BadgeDueOut(Schema):
     full_name: str
     milestones: list[int]
     award_day: date
+
+
+class RoundIn(Schema):
+    year: int
+    quarter: int | None = None
+    rule_version: str | None = None
+    override_note: str = ""
+    plan: str = ""
+    submit_by: date | None = None
+    approve_by: date | None = None
+
+
+class RoundOut(Schema):
+    id: int
+    committee_id: int
+    year: int
+    quarter: int | None
+    rule_version: str
+    override_note: str
+    submit_by: date | None
+    approve_by: date | None
+    locked: bool
+
+
+class EligibleOut(Schema):
+    category: str
+    name: str
+    year: int
+    streak_years: int | None
+    issuing_body_until_2025_06_30: str | None
+    issuing_body_from_2025_07_01: str | None
+    orgs: list[dict]
+    members: list[dict]
+
+
+class AwardDecisionIn(Schema):
+    category: str
+    year: int
+    number: str
+    decided_on: date
+    org_ids: list[int] = []
+    member_ids: list[int] = []
+    issuing_body: str = ""
+
+
+class AwardDecisionOut(Schema):
+    id: int
+    category: str
+    year: int
+    number: str
+    decided_on: date
+    issuing_body: str
+    orgs: list[int]
+    members: list[int]
+
+
+class BadgeAwardIn(Schema):
+    milestone: int
+    awarded_on: date
+    early: bool = False
+    seriously_ill: bool = False
+    posthumous: bool = False
+    note: str = ""
+
+
+class BadgeOut(Schema):
+    id: int
+    member_id: int
+    card_number: str
+    full_name: str
+    milestone: int
+    awarded_on: date
+    early: bool
+    posthumous: bool
+
+
+class RoundStepIn(Schema):
+    committee_id: int
+    quarter: int | None = None
+
+
+class RoundStateOut(Schema):
+    org_id: int
+    status: str
+    reopen_reason: str
+
+
+class RoundReopenIn(Schema):
+    reason: str
+    quarter: int | None = None

@@ -17,6 +17,9 @@ COMMANDS = [
     "tongket.cli.commands.units",  # units count, tree, lineage, affected
     "tongket.cli.commands.evaluation",  # evaluation, awards, badges
     "tongket.cli.commands.transfer",  # import, export
+    "tongket.cli.commands.report",  # report
+    "tongket.cli.commands.targets",  # targets status, indicators, set-actual, set-target
+    "tongket.cli.commands.work",  # tasks, outreach, meetings
 ]
 
 # Commands that choose their own database before Django starts (the demo never touches the

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from tongket.cli.base import CliError, progress
 from tongket.core.actor import Actor
 from tongket.demo.names import person_name
+from tongket.demo.targets import load as load_targets
+from tongket.demo.work import build_work
 from tongket.domain.permissions import Role
 
 BRANCH_KINDS = ("sub_branch", "grassroots_branch")
@@ -117,6 +119,8 @@ def _load(actor: Actor, data: dict, summary: Summary) -> None:
     if spec := data.get("evaluation"):
         summary.results += _evaluations(actor, spec, orgs)
         _awards(actor, data.get("awards", []), orgs[spec["committee"]])
+    load_targets(actor, data)  # indicators, targets and actuals (tongket/demo/targets.py)
+    build_work(actor, data.get("work"), orgs, units)  # meetings, tasks, outreach
     for row in data.get("users", []):
         _user(actor, row, orgs)
         summary.users.append((row["username"], row["password"], row["full_name"]))

@@ -98,13 +98,13 @@ def evaluation_tally(actor: Actor, committee: PartyOrg, year: int, compare=True)
     day = year_end(year)
     groups = org_groups(committee, day)
     org_rows = dict(
-        Evaluation.objects.filter(
-            year=year, org_id__in=groups.grassroots + groups.sub_branches
-        ).values_list("org_id", "level")
+        ANNUAL.filter(year=year, org_id__in=groups.grassroots + groups.sub_branches).values_list(
+            "org_id", "level"
+        )
     )
     members = members_on(actor, committee, day)
     member_levels = list(
-        Evaluation.objects.filter(year=year, member__in=members).values_list("level", flat=True)
+        ANNUAL.filter(year=year, member__in=members).values_list("level", flat=True)
     )
     grassroots = tally(_levels(org_rows[o] for o in groups.grassroots if o in org_rows))
     subs = tally(_levels(org_rows[o] for o in groups.sub_branches if o in org_rows))
@@ -155,10 +155,10 @@ def streaks(actor: Actor, committee: PartyOrg, year: int, years: int = 5) -> Str
     groups = org_groups(committee, day)
     org_ids = groups.grassroots + groups.sub_branches
     span = range(year - years + 1, year + 1)
-    org_rows = Evaluation.objects.filter(year__in=span, org_id__in=org_ids).values_list(
+    org_rows = ANNUAL.filter(year__in=span, org_id__in=org_ids).values_list(
         "org_id", "year", "level"
     )
-    member_rows = Evaluation.objects.filter(
+    member_rows = ANNUAL.filter(
         year__in=span, member__in=members_on(actor, committee, day)
     ).values_list("member_id", "year", "level")
     org_hits = _hits(org_rows, year, years)
@@ -373,3 +373,54 @@ def branch_results(actor: Actor, rnd: EvaluationRound, org: PartyOrg) -> list[tu
     members = list(members_on(actor, org, year_end(rnd.year)).order_by("name_sort"))
     found = {e.member_id: e for e in Evaluation.objects.filter(round=rnd, member__in=members)}
     return [(m, found.get(m.pk)) for m in members]
+
+
+# --- award eligibility and awarded badges (appended) -------------------------------------------
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may be named in an award decision of a category and year: for a category drawn
+    from a streak, the organizations and members with that streak ending in the year (§9 item
+    14), less those already awarded in the category that year."""
+
+    code: str
+    name: str
+    year: int
+    streak_years: int | None
+    orgs: list[tuple[int, str]]
+    members: list[tuple[int, str, str]]
+
+
+def award_eligible(actor: Actor, committee: PartyOrg, category_code: str, year: int) -> Eligibility:
+    from tongket.domain.evaluation.awards import category
+
+    spec = category(category_code)
+    orgs: list[tuple[int, str]] = []
+    people: list[tuple[int, str, str]] = []
+    if spec.streak_years:
+        found = streaks(actor, committee, year, spec.streak_years)
+        done = AwardRecipient.objects.filter(
+            decision__category__code=spec.code, decision__year=year
+        )
+        done_orgs = set(done.values_list("org_id", flat=True))
+        done_members = set(done.values_list("member_id", flat=True))
+        orgs = [o for o in found.orgs if o[0] not in done_orgs]
+        people = [m for m in found.members if m[0] not in done_members]
+    return Eligibility(spec.code, spec.name, year, spec.streak_years, orgs, people)
+
+
+def badges_awarded(actor: Actor, committee: PartyOrg, year: int | None = None):
+    """The badges awarded to members whose organization lies under the committee, newest
+    first (one year's award days when ``year`` is given)."""
+    from tongket.evaluation.models import BadgeAward
+
+    members = restrict(Member.objects.all(), actor).filter(org__path__startswith=committee.path)
+    rows = BadgeAward.objects.filter(member__in=members).select_related("member")
+    if year:
+        rows = rows.filter(awarded_on__year=year)
+    return rows.order_by("-awarded_on", "member__name_sort")
+
+
+# Results of annual rounds only: quarterly results (QĐ 366, leaders in Q1–Q3) feed the year-end
+# evaluation but never count in the year's tallies or streaks. A lazy queryset: every use
+# clones it with .filter(), so nothing is cached between calls.
+ANNUAL = Evaluation.objects.filter(round__quarter__isnull=True)

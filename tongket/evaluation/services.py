@@ -26,17 +26,23 @@ from tongket.domain.evaluation import (
     QuotaSettings,
     Result,
     Subject,
+    check_quarter,
     check_rule_choice,
     default_settings,
     has_errors,
+    quarter_end,
     rule_by_code,
+    rule_for_year,
 )
 from tongket.domain.evaluation.awards import awarding_body
 from tongket.domain.evaluation.awards import category as award_category
+from tongket.domain.evaluation.badges import check_badge_award, party_age_years
+from tongket.domain.vnformat import format_date_short
 from tongket.evaluation.models import (
     AwardCategory,
     AwardDecision,
     AwardRecipient,
+    BadgeAward,
     Evaluation,
     EvaluationRound,
     QuotaException,
@@ -61,6 +67,17 @@ RESULT_FIELDS = [
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def round_day(rnd: EvaluationRound) -> dt.date:
+    """The day the round is judged on: the last day of its quarter, or 31/12 of its year."""
+    return quarter_end(rnd.year, rnd.quarter) if rnd.quarter else year_end(rnd.year)
+
+
+def _period(year: int, quarter: int | None) -> str:
+    if quarter:
+        return _("quý %(q)s năm %(y)s") % {"q": quarter, "y": year}
+    return _("năm %(y)s") % {"y": year}
 
 
 def quota_settings(rnd: EvaluationRound) -> QuotaSettings:
@@ -89,13 +106,18 @@ def round_open(
     approve_by: dt.date | None = None,
 ) -> EvaluationRound:
     """Opens the evaluation of a committee for a year under the rule version of the year
-    (another version needs an override note, §9 item 2)."""
+    (another version needs an override note, §9 item 2). A quarterly round (Q1–Q3) only
+    where the year's own rule evaluates leaders by quarter; Q4 is the year-end round."""
     require(actor, "approve", committee.scope_target())
     rule = check_rule_choice(year, rule_code or rule_by_code_for(year), override_note)
+    # The year's own rule decides whether quarters exist: an override changes how results
+    # are judged, not the calendar of the evaluation.
+    check_quarter(rule_for_year(year), year, quarter)
     if EvaluationRound.objects.filter(committee=committee, year=year, quarter=quarter).exists():
         raise DomainError(
             "evaluation.round_exists",
-            _("Đợt đánh giá năm %(y)s của %(org)s đã có.") % {"y": year, "org": committee.name},
+            _("Đợt đánh giá %(p)s của %(org)s đã có.")
+            % {"p": _period(year, quarter), "org": committee.name},
         )
     rnd = EvaluationRound(
         committee=committee,
@@ -115,8 +137,6 @@ def round_open(
 
 
 def rule_by_code_for(year: int) -> str:
-    from tongket.domain.evaluation import rule_for_year
-
     return rule_for_year(year).code
 
 
@@ -159,10 +179,11 @@ def _editable(rnd: EvaluationRound, unit_org_ids: set[int]) -> None:
 
 
 def _member_branches(rnd: EvaluationRound, member_ids: list[int]) -> dict[int, int]:
-    """Each member's official organization at the end of the year, within the committee."""
+    """Each member's official organization at the end of the year (of the quarter, in a
+    quarterly round), within the committee."""
     from tongket.party.selectors import org_subtree
 
-    day = year_end(rnd.year)
+    day = round_day(rnd)
     inside = set(org_subtree(rnd.committee, day).nodes)
     rows = Membership.objects.filter(
         member_id__in=member_ids, kind="official", valid_from__lte=day
@@ -237,8 +258,15 @@ RESULT_FLAGS = (
 )
 
 
-def check_row(rnd: EvaluationRound, row: ResultRow, statuses: frozenset = frozenset()) -> None:
-    """Refuses a result that breaks a rule of its version (archived ones are kept as decided)."""
+def check_row(
+    rnd: EvaluationRound,
+    row: ResultRow,
+    statuses: frozenset = frozenset(),
+    org_levels: dict | None = None,
+) -> None:
+    """Refuses a result that breaks a rule of its version (archived ones are kept as decided).
+    `org_levels`: the level of the organization a head heads, when the caller knows it before
+    it is stored (an import rates both); else it is read from the round."""
     if not row.deciding_body.strip():
         raise DomainError(
             "evaluation.deciding_body", _("Thiếu cấp quyết định xếp loại (§9 mục 1).")
@@ -246,7 +274,9 @@ def check_row(rnd: EvaluationRound, row: ResultRow, statuses: frozenset = frozen
     if row.archived:
         return
     rule = rule_by_code(rnd.rule_version)
-    context = Context(evaluation_date=year_end(rnd.year), org_levels=_headed_level(rnd, row))
+    if org_levels is None:
+        org_levels = _headed_level(rnd, row)
+    context = Context(evaluation_date=round_day(rnd), org_levels=org_levels)
     found = rule.validate_result(_result(rnd, row), _subject(row, statuses), context)
     if has_errors(found):
         first = next(v for v in found if v.severity == "error")
@@ -264,8 +294,10 @@ def results_record(*, actor: Actor, rnd: EvaluationRound, rows: list[ResultRow])
     members = [r.member.pk for r in rows if r.member is not None]
     orgs = [r.org.pk for r in rows if r.org is not None]
     _no_duplicates(members, orgs)
+    if rnd.quarter:
+        _quarterly_subjects(rnd, rows)
     branches = _member_branches(rnd, members)
-    statuses = member_statuses(members, year_end(rnd.year))
+    statuses = member_statuses(members, round_day(rnd))
     inside = _orgs_inside(rnd)
     objs = []
     for index, row in enumerate(rows, start=1):
@@ -311,21 +343,60 @@ def _no_duplicates(members: list[int], orgs: list[int]) -> None:
 def _orgs_inside(rnd: EvaluationRound) -> set[int]:
     from tongket.party.selectors import org_subtree
 
-    return set(org_subtree(rnd.committee, year_end(rnd.year)).nodes)
+    return set(org_subtree(rnd.committee, round_day(rnd)).nodes)
+
+
+def _quarterly_subjects(rnd: EvaluationRound, rows: list[ResultRow]) -> None:
+    """A quarterly round rates leaders only (HD 43): members who held a post (a Position
+    record) on the last day of the quarter. Organizations and other members are refused."""
+    from tongket.party.models import Position
+
+    day = round_day(rnd)
+    if org := next((r.org for r in rows if r.org is not None), None):
+        raise DomainError(
+            "evaluation.quarter_subject",
+            _(
+                "%(name)s: đợt đánh giá theo quý chỉ xếp loại cán bộ lãnh đạo, quản lý; tổ chức "
+                "được xếp loại trong đợt đánh giá cả năm."
+            )
+            % {"name": org.name},
+        )
+    ids = {r.member.pk for r in rows}
+    leaders = set(
+        Position.objects.filter(member_id__in=ids, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .values_list("member_id", flat=True)
+    )
+    for index, r in enumerate(rows, start=1):
+        if r.member.pk not in leaders:
+            raise DomainError(
+                "evaluation.quarter_subject",
+                _(
+                    "Dòng %(n)d: %(name)s không giữ chức vụ lãnh đạo, quản lý nào vào ngày "
+                    "%(d)s: đợt đánh giá quý %(q)s chỉ xếp loại cán bộ lãnh đạo, quản lý."
+                )
+                % {
+                    "n": index,
+                    "name": r.member.full_name,
+                    "d": format_date_short(day),
+                    "q": rnd.quarter,
+                },
+            )
 
 
 def _place(row: ResultRow, unit_org_id: int | None, inside: set[int], rnd) -> None:
+    day = format_date_short(round_day(rnd))
     if row.member is not None and unit_org_id is None:
         raise DomainError(
             "evaluation.not_member",
-            _("%(name)s không sinh hoạt trong %(org)s vào ngày 31/12/%(y)s.")
-            % {"name": row.member.full_name, "org": rnd.committee.name, "y": rnd.year},
+            _("%(name)s không sinh hoạt trong %(org)s vào ngày %(d)s.")
+            % {"name": row.member.full_name, "org": rnd.committee.name, "d": day},
         )
     if row.org is not None and row.org.pk not in inside:
         raise DomainError(
             "evaluation.not_inside",
-            _("%(name)s không thuộc %(org)s vào ngày 31/12/%(y)s.")
-            % {"name": row.org.name, "org": rnd.committee.name, "y": rnd.year},
+            _("%(name)s không thuộc %(org)s vào ngày %(d)s.")
+            % {"name": row.org.name, "org": rnd.committee.name, "d": day},
         )
 
 
@@ -480,21 +551,26 @@ def award_decide(
     issuing_body: str = "",
 ) -> AwardDecision:
     """Records an award decision and its recipients; the issuing body follows from the kind
-    of award and the date where the rules fix it (§9 item 15)."""
+    of award and the date where the rules fix it (§9 item 15). For a category drawn from a
+    streak (excellent in the year, 5 years running), every recipient must be on the
+    eligibility list of the committee (§9 item 14); nobody is awarded twice in a category
+    and year."""
     require(actor, "approve", committee.scope_target())
     spec = award_category(category_code)
-    body = issuing_body or (awarding_body(spec.body_kind, decided_on) if spec.body_kind else "")
-    if not body:
-        raise DomainError("award.body", _("Cần ghi cơ quan ban hành quyết định khen thưởng."))
-    if not orgs and not members:
-        raise DomainError("award.empty", _("Quyết định khen thưởng chưa có ai được khen."))
+    body = issuing_body.strip() or (
+        awarding_body(spec.body_kind, decided_on) if spec.body_kind else ""
+    )
+    _check_decision(spec, year, number, decided_on, body, orgs, members)
+    if spec.streak_years:
+        _check_eligible(actor, committee, spec, year, orgs, members)
     cat, _created = AwardCategory.objects.get_or_create(
         code=spec.code, defaults={"name": spec.name}
     )
+    _not_awarded_yet(cat, year, orgs, members)
     decision = AwardDecision.objects.create(
         category=cat,
         year=year,
-        number=number,
+        number=number.strip(),
         decided_on=decided_on,
         issuing_body=body,
         committee=committee,
@@ -507,6 +583,159 @@ def award_decide(
         actor,
         "create",
         decision,
-        after={**snapshot(decision), "orgs": len(orgs), "members": len(members)},
+        after={
+            **snapshot(decision),
+            "orgs": [o.pk for o in orgs],
+            "members": [m.pk for m in members],
+        },
     )
     return decision
+
+
+def _check_decision(spec, year, number, decided_on, body, orgs, members) -> None:
+    if not (number or "").strip():
+        raise DomainError("award.number", _("Thiếu số quyết định khen thưởng."))
+    if not isinstance(decided_on, dt.date) or decided_on.year < year:
+        raise DomainError(
+            "award.date",
+            _("Ngày quyết định khen thưởng năm %(y)s không thể trước năm %(y)s.") % {"y": year},
+        )
+    if not body:
+        raise DomainError("award.body", _("Cần ghi cơ quan ban hành quyết định khen thưởng."))
+    if not orgs and not members:
+        raise DomainError("award.empty", _("Quyết định khen thưởng chưa có ai được khen."))
+
+
+def _check_eligible(actor, committee, spec, year, orgs, members) -> None:
+    """§9 item 14: the streak ends with the award year, every year HTXSNV."""
+    from tongket.evaluation.selectors import streaks
+
+    found = streaks(actor, committee, year, spec.streak_years)
+    eligible = {pk for pk, _name in found.orgs} | {("m", pk) for pk, *_rest in found.members}
+    outside = [o.name for o in orgs if o.pk not in eligible]
+    outside += [m.full_name for m in members if ("m", m.pk) not in eligible]
+    if outside:
+        raise DomainError(
+            "award.not_eligible",
+            _(
+                "%(name)s không đủ điều kiện “%(cat)s”: cần xếp loại HTXSNV %(n)s năm liền "
+                "(%(a)s–%(b)s) trong %(org)s (§9 mục 14)."
+            )
+            % {
+                "name": outside[0],
+                "cat": spec.name,
+                "n": spec.streak_years,
+                "a": year - spec.streak_years + 1,
+                "b": year,
+                "org": committee.name,
+            },
+            {"not_eligible": outside},
+        )
+
+
+def _not_awarded_yet(cat: AwardCategory, year: int, orgs, members) -> None:
+    before = AwardRecipient.objects.filter(decision__category=cat, decision__year=year)
+    twice = list(before.filter(org__in=orgs).values_list("org__name", "decision__number")) + list(
+        before.filter(member__in=members).values_list("member__full_name", "decision__number")
+    )
+    if twice:
+        name, number = twice[0]
+        raise DomainError(
+            "award.duplicate",
+            _("%(name)s đã được khen “%(cat)s” năm %(y)s (quyết định %(num)s).")
+            % {"name": name, "cat": cat.name, "y": year, "num": number},
+        )
+
+
+# --- party badges ---------------------------------------------------------------------------
+def member_age_on(member: Member, until: dt.date):
+    """``age_on(day)`` for a member's party age (§9 item 16): from the admission decision,
+    minus the recorded gaps (struck off, expelled, left), open gaps running to ``until``."""
+    from tongket.party.selectors import GAP_STATUSES
+
+    gaps = [
+        (p.valid_from, p.valid_to or until)
+        for p in member.status_periods.all()
+        if p.status in GAP_STATUSES
+    ]
+    return party_age_years(member.decided_on, member.admitted_on, member.confirmed_on, gaps)
+
+
+def _died_on(member: Member) -> dt.date | None:
+    days = [p.valid_from for p in member.status_periods.all() if p.status == "deceased"]
+    return min(days) if days else None
+
+
+@transaction.atomic
+def badge_award(
+    *,
+    actor: Actor,
+    member: Member,
+    milestone: int,
+    awarded_on: dt.date,
+    early: bool = False,
+    seriously_ill: bool = False,
+    posthumous: bool = False,
+    note: str = "",
+) -> BadgeAward:
+    """Awards a party badge (§9 item 17): a milestone of the list, reached by the party age
+    on the award day, or early within the rule's window when the member is seriously ill
+    (12 months, 24 for 70–90 years) or the award is posthumous (12 months, judged at the
+    date of death); one badge per milestone. ``early`` asks for an early award and needs
+    one of those two reasons. Audited with the reason."""
+    require(actor, "edit", member.scope_target())
+    if early and not (seriously_ill or posthumous):
+        raise DomainError(
+            "badge.early",
+            _("Chỉ trao huy hiệu sớm khi đảng viên bệnh nặng hoặc truy tặng (§9 mục 17)."),
+        )
+    awarded = set(BadgeAward.objects.filter(member=member).values_list("milestone", flat=True))
+    is_early = check_badge_award(
+        member_age_on(member, awarded_on),
+        awarded,
+        milestone,
+        awarded_on,
+        seriously_ill=seriously_ill,
+        posthumous=posthumous,
+        died_on=_died_on(member),
+    )
+    badge = BadgeAward.objects.create(
+        member=member,
+        milestone=milestone,
+        awarded_on=awarded_on,
+        early=is_early,
+        posthumous=posthumous,
+    )
+    _audit_badge(actor, badge, seriously_ill, note)
+    return badge
+
+
+def _audit_badge(actor: Actor, badge: BadgeAward, seriously_ill: bool, note: str) -> None:
+    # BadgeAward has no scope_target() of its own (and no note field): the audit row takes
+    # the member's scope, and the reason for an early award is kept in the row.
+    badge.scope_target = badge.member.scope_target
+    after = {**snapshot(badge), "seriously_ill": seriously_ill, "note": note.strip()[:300]}
+    record_change(actor, "create", badge, after=after, purpose=note.strip()[:200])
+
+
+@transaction.atomic
+def badges_award_bulk(
+    *, actor: Actor, awards: list[tuple[Member, int]], awarded_on: dt.date
+) -> list[BadgeAward]:
+    """Awards the badges of a due list at once, all or nothing: each (member, milestone)
+    checked as :func:`badge_award` checks one, the refusal naming the member."""
+    if not awards:
+        raise DomainError("badge.empty", _("Chưa chọn đảng viên nào để trao huy hiệu."))
+    badges = []
+    for member, milestone in awards:
+        try:
+            badges.append(
+                badge_award(actor=actor, member=member, milestone=milestone, awarded_on=awarded_on)
+            )
+        except DomainError as exc:
+            if type(exc) is not DomainError:
+                raise  # permission and not-found errors keep their own kind
+            raise DomainError(
+                exc.code, f"{member.full_name} ({member.card_number}): {exc.message}", exc.details
+            ) from None
+    return badges

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tongket.web import evaluation, views
+from tongket.web import targets as target_pages
+from tongket.web import work as work_pages
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +30,23 @@ urlpatterns = [
         name="evaluation_submit",
     ),
     path("evaluation/badges/", evaluation.badges, name="evaluation_badges"),
+    path("work/meetings/", work_pages.meeting_list, name="meeting_list"),
+    path("work/meetings/<int:pk>/", work_pages.meeting_detail, name="meeting_detail"),
+    path("work/tasks/", work_pages.task_list, name="task_list"),
+    path("work/outreach/", work_pages.coverage, name="outreach_coverage"),
+    path("targets/", target_pages.index, name="targets_index"),
+    path("targets/org/<int:pk>/", target_pages.org_status, name="targets_org"),
+    path("targets/unit/<int:pk>/", target_pages.unit_status, name="targets_unit"),
+    path("evaluation/new/", evaluation.round_new, name="evaluation_round_new"),
+    path("evaluation/badges/award/", evaluation.badges_award, name="evaluation_badges_award"),
+    path("evaluation/badges/awarded/", evaluation.badges_awarded, name="evaluation_badges_awarded"),
+    path("evaluation/<int:pk>/awards/new/", evaluation.award_new, name="evaluation_award_new"),
+    path(
+        "evaluation/<int:pk>/org/<int:org_pk>/approve/",
+        evaluation.branch_approve,
+        name="evaluation_approve",
+    ),
+    path("evaluation/<int:pk>/lock/", evaluation.round_lock, name="evaluation_lock"),
     path("imports/", views.import_start, name="import_start"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),

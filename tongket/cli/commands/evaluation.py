@@ -20,6 +20,13 @@ def register(sub) -> None:
     t = actions.add_parser("tally", help=_("tổng hợp xếp loại theo mức, trên cây tổ chức cuối năm"))
     _org_year(t)
     t.set_defaults(handler=cmd_tally)
+    o = actions.add_parser("open", help=_("mở đợt đánh giá cả năm, hoặc theo quý (I–III, từ 2025)"))
+    _org_year(o)
+    o.add_argument("--quarter", type=int, help=_("quý 1–3 (để trống: cả năm)"))
+    o.add_argument("--rule", metavar=_("MÃ"), help=_("quy định khác quy định của năm"))
+    o.add_argument("--note", default="", help=_("lý do áp dụng quy định khác"))
+    o.add_argument("--submit-by", metavar=_("NGÀY"), help=_("hạn gửi kết quả (dd/mm/yyyy)"))
+    o.set_defaults(handler=cmd_open)
 
     a = sub.add_parser("awards", help=_("khen thưởng"))
     actions = a.add_subparsers(dest="awards_command", metavar=_("THAO_TÁC"))
@@ -31,6 +38,20 @@ def register(sub) -> None:
     c = actions.add_parser("counts", help=_("số tập thể, cá nhân được khen theo quyết định"))
     _org_year(c)
     c.set_defaults(handler=cmd_award_counts)
+    k = actions.add_parser("decide", help=_("ghi quyết định khen thưởng từ danh sách đủ điều kiện"))
+    _org_year(k)
+    k.add_argument("--category", default="excellent_5_years", help=_("mã danh hiệu"))
+    k.add_argument("--number", required=True, help=_("số quyết định"))
+    k.add_argument("--on", required=True, metavar=_("NGÀY"), help=_("ngày quyết định"))
+    who = k.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--all-eligible", action="store_true", help=_("khen cả danh sách đủ điều kiện")
+    )
+    who.add_argument(
+        "--card", action="append", metavar=_("SỐ_THẺ"), help=_("số thẻ đảng viên (lặp lại được)")
+    )
+    k.add_argument("--body", default="", help=_("cơ quan ban hành (khi quy định không xác định)"))
+    k.set_defaults(handler=cmd_award_decide)
 
     b = sub.add_parser("badges", help=_("huy hiệu Đảng"))
     actions = b.add_subparsers(dest="badges_command", metavar=_("THAO_TÁC"))
@@ -39,6 +60,18 @@ def register(sub) -> None:
     d.add_argument("--org", required=True, metavar=_("MÃ"), help=_("mã tổ chức đảng"))
     d.add_argument("--on", required=True, metavar=_("NGÀY"), help=_("ngày (dd/mm/yyyy)"))
     d.set_defaults(handler=cmd_badges_due)
+    w = actions.add_parser("award", help=_("trao huy hiệu Đảng cho một đảng viên"))
+    w.add_argument("--card", required=True, metavar=_("SỐ_THẺ"), help=_("số thẻ đảng viên"))
+    w.add_argument("--milestone", required=True, type=int, help=_("số năm tuổi Đảng (30…90)"))
+    w.add_argument("--on", required=True, metavar=_("NGÀY"), help=_("ngày trao"))
+    w.add_argument("--early-ill", action="store_true", help=_("trao sớm vì bệnh nặng"))
+    w.add_argument("--posthumous", action="store_true", help=_("truy tặng"))
+    w.add_argument("--note", default="", help=_("ghi chú (lý do trao sớm…)"))
+    w.set_defaults(handler=cmd_badge_award)
+    ls = actions.add_parser("list", help=_("huy hiệu đã trao cho đảng viên của một tổ chức"))
+    ls.add_argument("--org", required=True, metavar=_("MÃ"), help=_("mã tổ chức đảng"))
+    ls.add_argument("--year", type=int, help=_("năm trao"))
+    ls.set_defaults(handler=cmd_badges_list)
 
 
 def _org_year(p) -> None:
@@ -169,4 +202,122 @@ def cmd_badges_due(args) -> int:
     for d in due:
         years = ", ".join(str(m) for m in d.milestones)
         out(f"  {d.card_number}  {d.full_name}  ({years} năm)")
+    return 0
+
+
+def _date(text: str):
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise CliError(exc.message) from None
+
+
+def cmd_open(args) -> int:
+    from tongket.evaluation.services import round_open
+
+    submit_by = _date(args.submit_by) if args.submit_by else None
+    actor, org = _context(args)
+    rnd = round_open(
+        actor=actor,
+        committee=org,
+        year=args.year,
+        quarter=args.quarter,
+        rule_code=args.rule,
+        override_note=args.note,
+        submit_by=submit_by,
+    )
+    out(_("Đã mở đợt đánh giá %(r)s theo %(v)s.") % {"r": rnd, "v": rnd.rule_version})
+    return 0
+
+
+def cmd_award_decide(args) -> int:
+    from tongket.evaluation.selectors import award_eligible
+    from tongket.evaluation.services import award_decide
+    from tongket.party.models import Member, PartyOrg
+
+    decided_on = _date(args.on)
+    actor, org = _context(args)
+    if args.all_eligible:
+        found = award_eligible(actor, org, args.category, args.year)
+        orgs = list(PartyOrg.objects.filter(pk__in=[pk for pk, _name in found.orgs]))
+        members = list(Member.objects.filter(pk__in=[pk for pk, *_rest in found.members]))
+    else:
+        orgs, members = [], [_member(actor, card) for card in dict.fromkeys(args.card)]
+    decision = award_decide(
+        actor=actor,
+        committee=org,
+        category_code=args.category,
+        year=args.year,
+        number=args.number,
+        decided_on=decided_on,
+        orgs=orgs,
+        members=members,
+        issuing_body=args.body,
+    )
+    out(
+        _("Đã ghi quyết định %(n)s (%(b)s): %(o)s tập thể, %(m)s đảng viên.")
+        % {
+            "n": decision.number,
+            "b": decision.issuing_body,
+            "o": format_int(len(orgs)),
+            "m": format_int(len(members)),
+        }
+    )
+    return 0
+
+
+def _member(actor, card: str):
+    from tongket.core.errors import NotFoundError
+    from tongket.party.selectors import member_get, members_search
+
+    found = members_search(actor, "").filter(card_number=card).values_list("pk", flat=True)
+    if not found:
+        raise NotFoundError(f"đảng viên số thẻ {card}")
+    return member_get(actor, found[0], purpose="CLI")
+
+
+def cmd_badge_award(args) -> int:
+    from tongket.core.actor import Actor
+    from tongket.evaluation.services import badge_award
+
+    awarded_on = _date(args.on)
+    database_ready()
+    actor = Actor.cli("badges")
+    badge = badge_award(
+        actor=actor,
+        member=_member(actor, args.card),
+        milestone=args.milestone,
+        awarded_on=awarded_on,
+        seriously_ill=args.early_ill,
+        posthumous=args.posthumous,
+        note=args.note,
+    )
+    how = []
+    if badge.early:
+        how.append(_("trao sớm"))
+    if badge.posthumous:
+        how.append(_("truy tặng"))
+    out(
+        _("Đã trao Huy hiệu %(n)s năm tuổi Đảng cho %(name)s ngày %(d)s%(how)s.")
+        % {
+            "n": badge.milestone,
+            "name": badge.member.full_name,
+            "d": format_date_short(badge.awarded_on),
+            "how": f" ({', '.join(how)})" if how else "",
+        }
+    )
+    return 0
+
+
+def cmd_badges_list(args) -> int:
+    from tongket.evaluation.selectors import badges_awarded
+
+    actor, org = _context(args)
+    rows = list(badges_awarded(actor, org, args.year))
+    out(_("%(n)s huy hiệu đã trao:") % {"n": format_int(len(rows))})
+    for b in rows:
+        out(
+            f"  {format_date_short(b.awarded_on)}  {b.member.card_number}  "
+            f"{b.member.full_name}  ({b.milestone} {_('năm')})"
+        )
     return 0

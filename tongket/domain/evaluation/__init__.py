@@ -9,6 +9,7 @@ the best level a score allows. This module is the public face and the registry o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from tongket.domain.errors import DomainError
@@ -58,6 +59,7 @@ __all__ = [
     "add_months",
     "as_warnings",
     "check_head",
+    "check_quarter",
     "check_rule_choice",
     "default_settings",
     "exclusion_reason",
@@ -66,6 +68,7 @@ __all__ = [
     "has_errors",
     "parse_level",
     "quota_cap",
+    "quarter_end",
     "quota_violations",
     "rule_by_code",
     "rule_for_year",
@@ -124,6 +127,46 @@ def check_rule_choice(year: int, chosen_code: str, override_note: str = "") -> R
             {"year": year, "expected": own.code, "value": chosen.code},
         )
     return chosen
+
+
+# ---- quarterly rounds (§1.3, HD 43) ------------------------------------------------------------
+
+QUARTERS = range(1, 5)
+YEAR_END_QUARTER = 4
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of the quarter: 31/3, 30/6, 30/9 or 31/12."""
+    if quarter not in QUARTERS:
+        raise DomainError(
+            "evaluation.quarter",
+            f"Quý không hợp lệ: {quarter}. Quý phải từ 1 đến 4.",
+            {"value": quarter},
+        )
+    return add_months(date(year, 3 * quarter, 1), 1) - timedelta(days=1)
+
+
+def check_quarter(rule: RuleVersion, year: int, quarter: int | None) -> None:
+    """A quarterly round is allowed only where the year's rule evaluates leaders by quarter
+    (QĐ 366/HD 43 from 2025), and only for Q1–Q3: Q4 is merged into the year-end evaluation.
+    None (the annual round) is always allowed. Raises DomainError otherwise."""
+    if quarter is None:
+        return
+    quarter_end(year, quarter)  # refuses a quarter outside 1–4
+    if not rule.quarterly:
+        raise DomainError(
+            "evaluation.quarter",
+            f"Năm {year} áp dụng {rule.code}, không đánh giá theo quý: chỉ mở được đợt "
+            "đánh giá cả năm.",
+            {"year": year, "rule": rule.code},
+        )
+    if quarter == YEAR_END_QUARTER:
+        raise DomainError(
+            "evaluation.quarter",
+            f"Quý IV năm {year} được gộp vào đánh giá cuối năm (HD 43): mở đợt đánh giá năm "
+            f"{year}, không mở đợt quý IV.",
+            {"year": year, "value": quarter},
+        )
 
 
 def default_settings(year: int) -> QuotaSettings:

@@ -631,6 +631,8 @@ class RuleVersion(ABC):
     self_discovery_exception: ClassVar[bool] = False
     # Whether an organization under 6 months is left unclassified (§9 item 10).
     org_under_6_months: ClassVar[bool] = True
+    # Whether leaders are also evaluated by quarter (Q1–Q3; Q4 is the year-end evaluation).
+    quarterly: ClassVar[bool] = False
     quota_defaults: ClassVar[dict[str, Any]]
 
     def __repr__(self) -> str:

@@ -55,6 +55,9 @@ class QD366(RuleVersion):
     self_discovery_exception = False
     # [U] for QĐ 366: kept from HD 21 until the text says otherwise (§9 item 10).
     org_under_6_months = True
+    # HD 43 [C]: leaders are evaluated quarterly for Q1–Q3; Q4 is merged into the year-end
+    # evaluation (laodong 1611165). QĐ 366 brought the quarter into scope (§1.3).
+    quarterly = True
     quota_defaults = {
         "percentage": Decimal("0.20"),
         "base": "good",

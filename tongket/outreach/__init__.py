@@ -1,0 +1,1 @@
+"""Mass mobilization (công tác dân vận): programmes, activities, projects and citizens' cases."""

@@ -1,0 +1,1 @@
+"""Indicators, targets (term, annual plan, budget estimate) and actuals per period."""
