@@ -1033,6 +1033,4 @@ APPLIERS: dict[str, Callable] = {
 
 
 # Kinds planned and applied in their own modules register themselves here on import.
-from tongket.imports import evaluation_apply  # noqa: E402,F401
-from tongket.imports import target_apply  # noqa: E402,F401
-from tongket.imports import work_apply  # noqa: E402,F401
+from tongket.imports import evaluation_apply, target_apply, work_apply  # noqa: E402,F401

@@ -278,6 +278,4 @@ def write_errors(path: Path | str, errors: list[RowError]) -> Path:
 
 
 # Kinds exported from their own modules register their rows here on import.
-from tongket.imports import evaluation_export  # noqa: E402,F401
-from tongket.imports import target_export  # noqa: E402,F401
-from tongket.imports import work_export  # noqa: E402,F401
+from tongket.imports import evaluation_export, target_export, work_export  # noqa: E402,F401

@@ -897,6 +897,4 @@ def too_many_errors(mapped: Mapped) -> str:
 
 
 # Kinds defined in their own modules register themselves on import (they use the helpers above).
-from tongket.imports import evaluation_kind  # noqa: E402,F401
-from tongket.imports import target_kind  # noqa: E402,F401
-from tongket.imports import work_kind  # noqa: E402,F401
+from tongket.imports import evaluation_kind, target_kind, work_kind  # noqa: E402,F401
