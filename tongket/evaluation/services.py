@@ -711,9 +711,7 @@ def badge_award(
 
 
 def _audit_badge(actor: Actor, badge: BadgeAward, seriously_ill: bool, note: str) -> None:
-    # BadgeAward has no scope_target() of its own (and no note field): the audit row takes
-    # the member's scope, and the reason for an early award is kept in the row.
-    badge.scope_target = badge.member.scope_target
+    # BadgeAward has no note field: the reason for an early award is kept in the audit row.
     after = {**snapshot(badge), "seriously_ill": seriously_ill, "note": note.strip()[:300]}
     record_change(actor, "create", badge, after=after, purpose=note.strip()[:200])
 
