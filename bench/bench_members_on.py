@@ -8,7 +8,8 @@ Each database runs in a child process with its own Django set-up (settings are r
 process): a fresh SQLite file in a temporary directory, and, when TONGKET_BENCH_PG names a
 database that does not exist yet, a PostgreSQL database created for the run and dropped after.
 
-The city is written with bulk inserts, deterministically (random.Random(SEED)): one city
+The city is written by tongket.synth (scale "city", without evaluations), with bulk inserts,
+deterministically (random.Random(SEED)), the same rows as before it moved there: one city
 committee, 168 ward committees, about 5,000 grassroots organizations (committees and branches),
 about 25,000 sub-branches under the grassroots committees, 500,000 members each with one
 official membership from their admission day, 2% of them with an earlier membership elsewhere
@@ -31,14 +32,12 @@ from __future__ import annotations
 
 import gc
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,33 +45,14 @@ SEED = 20261121
 DAY = date(2024, 12, 31)
 BEFORE_MOVE = date(2023, 12, 31)
 MOVE_DAY = date(2024, 1, 1)
-ORGS_FROM = date(2000, 1, 1)
-ADMITTED_FROM, ADMITTED_TO = date(1965, 1, 1), date(2026, 6, 30)
 SCALE = float(os.environ.get("TONGKET_BENCH_SCALE", "1"))
 WARDS = 168
-GRASSROOTS = round(5_000 * SCALE)
-GRASSROOTS_COMMITTEE_SHARE = 0.4
-SUB_BRANCHES = round(25_000 * SCALE)
-MEMBERS = round(500_000 * SCALE)
-TRANSFER_SHARE = 0.02
-MOVED = 12
 PAGE = 50  # the API's page size
 REPEAT = 21
 NAIVE_REPEAT = 5
 CITY_REPEAT = 5
 TARGET_MS = 50.0
-CHUNK = 50_000
-BATCH = 2_000
 STARTED = time.perf_counter()  # this process's start: the child times its whole run
-
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý"
-MIDDLE = "Văn Thị Hữu Đức Minh Ngọc Thanh Quốc Xuân Thu Kim Gia"
-GIVEN = (
-    "An Anh Ánh Bảo Bình Chi Cường Dũng Duy Đạt Giang Hà Hải Hạnh Hiếu Hòa Hùng Hương Huy "
-    "Khang Khánh Khoa Lan Linh Long Mai Minh My Nam Nga Ngân Nhi Nhung Phong Phúc Phương "
-    "Quân Quang Quyên Sơn Tâm Tân Thảo Thắng Thành Thu Thúy Tiến Trang Trí Trung Tú Tuấn "
-    "Tùng Uyên Vân Việt Vy Yến"
-)
 
 
 # --- Set-up ---------------------------------------------------------------------------------
@@ -91,167 +71,25 @@ def _django(var: Path, database_url: str | None) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _days(rng: random.Random, first: date, last: date) -> date:
-    return date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+def generate() -> dict:
+    """Writes the city (tongket.synth, without evaluations); returns its sizes, the wards to
+    time and the true counts per day."""
+    from django.db import connection
 
+    from tongket.synth import SCALES
+    from tongket.synth.city import generate_city
 
-def _weights(rng: random.Random, n: int, sigma: float = 0.6) -> list[float]:
-    return [rng.lognormvariate(0, sigma) for _ in range(n)]
-
-
-def generate(rng: random.Random) -> dict:
-    """Writes the city; returns its sizes, the wards to time and the true counts per day."""
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    from tongket.core.revisions import bump
-    from tongket.domain.text import fold, vi_sort_string
-    from tongket.party.models import Member, Membership, PartyOrg, PartyOrgVersion
-
-    kinds = PartyOrg.Kind
-    family, middle, given = FAMILY.split(), MIDDLE.split(), GIVEN.split()
-    ids = iter(range(1, 10**9))
-    city = next(ids)
-    wards = [next(ids) for _ in range(WARDS)]
-    grassroots = [next(ids) for _ in range(GRASSROOTS)]
-    committees = grassroots[: round(GRASSROOTS * GRASSROOTS_COMMITTEE_SHARE)]
-    branches = grassroots[len(committees) :]
-    subs = [next(ids) for _ in range(SUB_BRANCHES)]
-
-    # parent[org] = [(valid_from, valid_to, parent)]; the identity's parent is the last one.
-    parent: dict[int, list[tuple[date, date | None, int | None]]] = {}
-    parent[city] = [(ORGS_FROM, None, None)]
-    ward_weights = _weights(rng, WARDS)
-    for org, ward in zip(grassroots, rng.choices(wards, ward_weights, k=GRASSROOTS), strict=True):
-        parent[org] = [(ORGS_FROM, None, ward)]
-    for ward in wards:
-        parent[ward] = [(ORGS_FROM, None, city)]
-    extra = rng.choices(committees, _weights(rng, len(committees)), k=len(subs) - len(committees))
-    for org, committee in zip(subs, committees + extra, strict=True):  # one each at least
-        parent[org] = [(ORGS_FROM, None, committee)]
-    moved = rng.sample(grassroots, MOVED)
-    for org in moved:
-        old = parent[org][0][2]
-        new = rng.choice([w for w in wards if w != old])
-        parent[org] = [(ORGS_FROM, MOVE_DAY - timedelta(days=1), old), (MOVE_DAY, None, new)]
-
-    kind = {city: kinds.PARTY_COMMITTEE}
-    kind |= dict.fromkeys(wards, kinds.PARTY_COMMITTEE)
-    kind |= dict.fromkeys(committees, kinds.GRASSROOTS_COMMITTEE)
-    kind |= dict.fromkeys(branches, kinds.GRASSROOTS_BRANCH)
-    kind |= dict.fromkeys(subs, kinds.SUB_BRANCH)
-    path: dict[int, str] = {}
-    for org in [city, *wards, *grassroots, *subs]:  # parents come before their children
-        above = parent[org][-1][2]
-        path[org] = f"{path[above] if above else '/'}{org}/"
-
-    started = time.perf_counter()
-    with transaction.atomic():
-        PartyOrg.objects.bulk_create(
-            (
-                PartyOrg(
-                    pk=org,
-                    code=f"BENCH-{org:06d}",
-                    name=f"{kind[org].label} {org}",
-                    path=path[org],
-                    kind=kind[org],
-                    parent_id=parent[org][-1][2],
-                )
-                for org in path
-            ),
-            batch_size=BATCH,
-        )
-        PartyOrgVersion.objects.bulk_create(
-            (
-                PartyOrgVersion(
-                    org_id=org,
-                    valid_from=start,
-                    valid_to=end,
-                    name=f"{kind[org].label} {org}",
-                    kind=kind[org],
-                    parent_id=above,
-                )
-                for org in path
-                for start, end, above in parent[org]
-            ),
-            batch_size=BATCH,
-        )
-        leaves = branches + subs
-        leaf_weights = _weights(rng, len(leaves))
-        names: dict[str, tuple[str, str]] = {}
-        truth: dict[date, Counter] = {DAY: Counter(), BEFORE_MOVE: Counter()}
-        memberships = transfers = 0
-        for first in range(1, MEMBERS + 1, CHUNK):
-            people, rows = [], []
-            count = min(CHUNK, MEMBERS + 1 - first)
-            homes = rng.choices(leaves, leaf_weights, k=count)
-            for pk, home in zip(range(first, first + count), homes, strict=True):
-                full_name = f"{rng.choice(family)} {rng.choice(middle)} {rng.choice(given)}"
-                if full_name not in names:
-                    names[full_name] = (fold(full_name), vi_sort_string(full_name))
-                admitted = _days(rng, ADMITTED_FROM, ADMITTED_TO)
-                people.append(
-                    Member(
-                        pk=pk,
-                        card_number=f"79{pk:08d}",
-                        full_name=full_name,
-                        name_folded=names[full_name][0],
-                        name_sort=names[full_name][1],
-                        birth_date=admitted - timedelta(days=rng.randint(18 * 365, 40 * 365)),
-                        gender=rng.choice(("male", "female")),
-                        org_id=home,
-                        admitted_on=admitted,
-                        decided_on=admitted - timedelta(days=rng.randint(0, 30)),
-                        confirmed_on=admitted + timedelta(days=365),
-                    )
-                )
-                since = admitted
-                if rng.random() < TRANSFER_SHARE:  # an earlier official membership elsewhere
-                    since = admitted + timedelta(days=rng.randint(1, 20 * 365))
-                    since = min(since, ADMITTED_TO + timedelta(days=120))
-                    earlier = rng.choice(leaves)
-                    while earlier == home:
-                        earlier = rng.choice(leaves)
-                    end = since - timedelta(days=1)
-                    rows.append(Membership(member_id=pk, org_id=earlier, valid_from=admitted,
-                                           valid_to=end, note="chuyển sinh hoạt"))  # fmt: skip
-                    transfers += 1
-                    for day, counts in truth.items():
-                        if admitted <= day <= end:
-                            counts[earlier] += 1
-                rows.append(Membership(member_id=pk, org_id=home, valid_from=since))
-                for day, counts in truth.items():
-                    if since <= day:
-                        counts[home] += 1
-            Member.objects.bulk_create(people, batch_size=BATCH)
-            Membership.objects.bulk_create(rows, batch_size=BATCH)
-            memberships += len(rows)
-        with connection.cursor() as cursor:  # explicit keys: move PostgreSQL's sequences on
-            for sql in connection.ops.sequence_reset_sql(no_style(), [PartyOrg, Member]):
-                cursor.execute(sql)
-        bump("orgs")
-    seconds = time.perf_counter() - started
+    city = generate_city(SCALES["city"].times(SCALE), SEED, prefix="BENCH")
     if connection.vendor == "postgresql":  # as autovacuum would before long
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-    def under(root: int, day: date) -> set[int]:
-        children = defaultdict(list)
-        for org, spans in parent.items():
-            for start, end, above in spans:
-                if start <= day and (end is None or day <= end):
-                    children[above].append(org)
-        found, todo = set(), [root]
-        while todo:
-            found.add(node := todo.pop())
-            todo += children[node]
-        return found
+    truth = {day: city.members_by_org(day) for day in (DAY, BEFORE_MOVE)}
 
     def true_count(root: int, day: date) -> int:
-        return sum(truth[day][org] for org in under(root, day))
+        return sum(truth[day][org] for org in city.under(root, day))
 
-    by_size = sorted(wards, key=lambda w: true_count(w, DAY))
-    gave = parent[moved[0]][0][2]  # a ward that handed an organization over on 1/1/2024
+    by_size = sorted(city.wards, key=lambda w: true_count(w, DAY))
+    gave = city.parent[city.moved[0]][0][2]  # a ward that handed an organization over on 1/1/2024
     cases = [
         ("smallest ward committee", by_size[0], DAY),
         ("median ward committee", by_size[len(by_size) // 2], DAY),
@@ -260,22 +98,22 @@ def generate(rng: random.Random) -> dict:
         ("  the same, before the move", gave, BEFORE_MOVE),
     ]
     return {
-        "seconds": seconds,
-        "orgs": len(path),
-        "versions": sum(len(spans) for spans in parent.values()),
-        "committees": len(committees),
-        "branches": len(branches),
-        "subs": len(subs),
-        "members": MEMBERS,
-        "memberships": memberships,
-        "transfers": transfers,
-        "moved": len(moved),
-        "city": city,
+        "seconds": city.seconds,
+        "orgs": len(city.parent),
+        "versions": city.versions,
+        "committees": len(city.committees),
+        "branches": len(city.branches),
+        "subs": len(city.subs),
+        "members": len(city.spans),
+        "memberships": city.memberships,
+        "transfers": city.transfers,
+        "moved": len(city.moved),
+        "city": city.top,
         "cases": [
-            (label, ward, day, true_count(ward, day), len(under(ward, day)))
+            (label, ward, day, true_count(ward, day), len(city.under(ward, day)))
             for label, ward, day in cases
         ],
-        "city_count": true_count(city, DAY),
+        "city_count": true_count(city.top, DAY),
     }
 
 
@@ -359,7 +197,7 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]], tuple[list, list]]:
     from tongket.core.actor import Actor
     from tongket.party.models import PartyOrg
 
-    stats = generate(random.Random(SEED))
+    stats = generate()
     gc.collect()
     stats["load"] = [os.getloadavg()[0]]
     actor = Actor.cli("bench")
