@@ -370,6 +370,21 @@ def test_quarterly_results_never_count_in_the_year(cast, system):
     assert (t.members.total, t.members.good, t.members.excellent) == (1, 1, 0)
 
 
+def test_a_quarterly_round_is_validated_on_the_last_day_of_its_quarter(cast, system):
+    """Ánh was exempted in the first quarter only: "không xếp loại" is true on 31/3, and the
+    report must not judge it on 31/12, when she is active again."""
+    from tongket.party.models import MemberStatusPeriod
+
+    _leader(cast, system)
+    MemberStatusPeriod.objects.create(
+        member=cast.anh, status="exempted", valid_from=D(2025, 1, 1), valid_to=D(2025, 4, 30)
+    )
+    q1 = round_open(actor=system, committee=cast.a, year=2025, quarter=1)
+    exempted = ResultRow(level=None, member=cast.anh, unclassified="exempted", deciding_body=BODY)
+    results_record(actor=system, rnd=q1, rows=[exempted])
+    assert [v for v in validation_report(system, q1) if v.severity == "error"] == []
+
+
 # --- party badges ------------------------------------------------------------------------------
 def _veteran(cast):
     """Ánh, official since a decision of 20/11/1994 (30 years on 20/11/2024)."""

@@ -40,6 +40,7 @@ from tongket.evaluation.services import (
     _subject,
     member_statuses,
     quota_settings,
+    round_day,
     year_end,
 )
 from tongket.party.models import Member, Membership, PartyOrg, PartyOrgVersion
@@ -325,13 +326,14 @@ def validation_report(actor: Actor, rnd: EvaluationRound) -> list[Violation]:
     """Every rule a result breaks, and every quota group over its cap, with the rule named.
     Archived results show their findings as warnings."""
     rule = rule_by_code(rnd.rule_version)
-    context = Context(evaluation_date=year_end(rnd.year))
+    day = round_day(rnd)  # a quarterly round is judged on the last day of its quarter
+    context = Context(evaluation_date=day)
     found: list[Violation] = []
     in_round = Evaluation.objects.filter(round=rnd)
     # Only the fields the rules read: a round holds ten thousand results and their members.
     rows = list(in_round.select_related("member", "org").only(*REPORT_FIELDS))
     # The round's members as a subquery: a list of ten thousand ids costs more to send.
-    statuses = member_statuses(in_round.values("member_id"), year_end(rnd.year))
+    statuses = member_statuses(in_round.values("member_id"), day)
     checked = {}
     for e in rows:
         row = ResultRow(
