@@ -111,8 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;",
     }
-elif test_name := os.environ.get("TONGKET_TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": test_name}
+else:
+    # PostgreSQL's JIT compiles any statement whose estimated cost crosses its threshold; the
+    # tree walks' row estimates cross it, and compiling then takes ~0.3 s for a query that runs
+    # in milliseconds (docs/PERFORMANCE.md, evaluation tallies). The product runs short queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if test_name := os.environ.get("TONGKET_TEST_DATABASE_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords, sessions, cookies -----------------------------------------------------------

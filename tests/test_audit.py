@@ -86,3 +86,11 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout():
         assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] >= 20000
+
+
+def test_postgresql_runs_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL settings; this run is on " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
