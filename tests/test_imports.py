@@ -265,6 +265,25 @@ def test_areas_take_a_decimal_comma_or_point(value, expected):
     assert UNITS.column("area_km2").convert(value) == expected
 
 
+@pytest.mark.parametrize("cell", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    "kind, column",
+    [
+        ("units", "area_km2"),
+        ("units", "households"),
+        ("evaluations", "score"),
+        ("evaluations", "share_exceeded"),
+        ("activities", "households"),
+        ("activities", "amount"),
+    ],
+)
+def test_a_number_cell_that_is_not_a_finite_number_is_refused_with_a_message(kind, column, cell):
+    # A NaN once reached a Decimal comparison and raised InvalidOperation, not a DomainError.
+    with pytest.raises(DomainError) as refused:
+        KINDS[kind].column(column).convert(cell)
+    assert str(cell) in refused.value.message
+
+
 def test_the_registry_of_kinds_lists_every_kind():
     registry = ["units", "unit_events", "orgs", "members", "evaluations"]
     targets = ["indicators", "targets", "actuals"]

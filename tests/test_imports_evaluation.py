@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import actor_for
 from tests.test_imports import csv_file, do_import, run_cli
 from tongket.core.models import ChangeLog
+from tongket.domain.errors import DomainError
 from tongket.evaluation.models import Discipline, Evaluation
 from tongket.evaluation.selectors import validation_report
 from tongket.evaluation.services import ResultRow, results_record, round_lock, round_open
@@ -375,3 +376,42 @@ def test_import_and_export_through_the_cli(cast, system, rounds, tmp_path, capsy
     code, out, err = run_cli(capsys, "export", "evaluations", str(target))
     assert code == 0, err
     assert load_workbook(target)["Tổ chức"]["B2"].value == "A1a"
+
+
+# --- cells that once ended in a traceback ------------------------------------------------------
+@pytest.mark.parametrize("share", ["150%", "-5%", "250"])
+def test_a_share_outside_0_to_100_percent_is_refused_with_a_message(
+    cast, system, rounds, tmp_path, share
+):
+    path = csv_file(tmp_path / "kq.csv", [FULL, full(2024, "", "A-0001", "HTXSNV", share=share)])
+    error = _refused(system, path, "Tỷ lệ vượt (%)", "0% đến 100%", share)
+    assert error.row == 2
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁴", "２０２４"])
+def test_a_year_in_digits_other_than_0_to_9_is_refused_with_a_message(
+    cast, system, rounds, tmp_path, year
+):
+    path = csv_file(tmp_path / "kq.csv", [HEAD, [year, "A1a", "", "HTNV", ""]])
+    _refused(system, path, "Năm", "Năm không hợp lệ", year)
+
+
+def test_a_workbook_whose_first_sheet_is_empty_reads_the_sheets_after_it(
+    cast, system, rounds, tmp_path
+):
+    path = book(
+        tmp_path / "kq.xlsx",
+        {"Sheet1": [], "Tổ chức": [FULL, full(2024, "A1a", "", "HTTNV")]},
+    )
+    _plan, result = do_import("evaluations", path, system)
+    assert result.errors == [] and result.written, result.errors
+    assert stored() == [(2024, "A1a", None, "good")]
+
+
+def test_a_workbook_without_a_header_on_any_sheet_still_names_the_first_sheet(
+    cast, system, rounds, tmp_path
+):
+    path = book(tmp_path / "kq.xlsx", {"Sheet1": [], "Ghi chú": [["", ""], ["chỉ có ghi chú"]]})
+    with pytest.raises(DomainError, match="“Sheet1” .* không có dòng tiêu đề"):
+        do_import("evaluations", path, system)
+    assert Evaluation.objects.count() == 0

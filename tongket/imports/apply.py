@@ -180,6 +180,14 @@ def apply_import(
     return result
 
 
+class Refused(Exception):
+    """A row a kind's planner refuses, with the column the problem is about."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
 class _Sink:
     """Collects the outcome of each record while applying."""
 

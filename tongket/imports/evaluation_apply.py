@@ -11,7 +11,7 @@ are warnings. Applying then writes each round's rows with `results_record`, all 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,7 +34,6 @@ from tongket.evaluation.services import (
 )
 from tongket.imports import apply
 from tongket.imports.evaluation_kind import UNCLASSIFIED, EvaluationRow
-from tongket.imports.kinds import RowError, display, header_of
 from tongket.party.models import Member, Membership, PartyOrg, Position
 
 # The columns an error code of the rules points at, for the error's cell.
@@ -89,14 +88,9 @@ class _Rounds:
         return None
 
 
-def _chunks(values) -> list[list]:
-    values = sorted(set(values))
-    return [values[i : i + 500] for i in range(0, len(values), 500)]
-
-
 def _members(cards) -> dict[str, Member]:
     found = {}
-    for chunk in _chunks(cards):
+    for chunk in apply._in_chunks(cards):
         found.update(Member.objects.filter(card_number__in=chunk).in_bulk(field_name="card_number"))
     return found
 
@@ -105,7 +99,7 @@ def _branches(member_ids, year: int) -> dict[int, int]:
     """Each member's official organization on 31/12 of the year (§9 item 12)."""
     day = year_end(year)
     found = {}
-    for chunk in _chunks(member_ids):
+    for chunk in apply._in_chunks(member_ids):
         rows = Membership.objects.filter(
             member_id__in=chunk, kind="official", valid_from__lte=day
         ).exclude(valid_to__lt=day)
@@ -140,7 +134,6 @@ class _Planner:
 
     def __init__(self, plan: apply.ImportPlan, actor: Actor):
         self.plan, self.actor = plan, actor
-        self.spec = apply.get_kind(plan.kind)
         records: list[EvaluationRow] = plan.records
         self.members = _members(r.card_number for r in records if r.is_member)
         codes = {r.org_code for r in records if r.org_code}
@@ -148,13 +141,10 @@ class _Planner:
         self.rounds = _Rounds({r.year for r in records})
         self.work = _Work()
         self.defaulted: set[int] = set()  # rounds whose committee was named the deciding body
+        self.sink = apply._Sink(plan, plan.errors, Counter())
 
     def error(self, r: EvaluationRow, column: str, message: str) -> None:
-        value = display(getattr(r, column, "")) if column else ""
-        header = header_of(self.spec, self.plan.mapped, column)
-        self.plan.errors.append(
-            RowError(r.sheet or self.plan.mapped.sheet, r.row, header, value, message)
-        )
+        self.sink.error(r, column, message)
 
     def run(self) -> None:
         by_year: dict[int, list[EvaluationRow]] = defaultdict(list)
@@ -389,7 +379,7 @@ def _stored(planned: list[_Planned]) -> dict[tuple, Evaluation]:
     for rnd, rows in by_round.items():
         members = [p.row.member.pk for p in rows if p.row.member]
         orgs = [p.row.org.pk for p in rows if p.row.org]
-        for chunk in _chunks(members):
+        for chunk in apply._in_chunks(members):
             for e in Evaluation.objects.filter(round_id=rnd, member_id__in=chunk):
                 found[(rnd, "m", e.member_id)] = e
         for e in Evaluation.objects.filter(round_id=rnd, org_id__in=orgs):

@@ -59,7 +59,8 @@ def year(value) -> int | None:
     raw = display(value).strip()
     if not raw:
         return None
-    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+    # isascii: "²" and other digits int() does not read are refused like any other word.
+    if not (raw.isascii() and raw.isdigit()) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
         raise _cell_error(
             _("Năm không hợp lệ: “%(v)s” (từ %(a)d đến %(b)d).")
             % {"v": raw, "a": MIN_YEAR, "b": MAX_YEAR}
@@ -114,7 +115,7 @@ def share(value) -> Decimal | None:
     if percent or number > 1:
         number = number / 100
     if not 0 <= number <= 1:
-        raise _cell_error(_("Tỷ lệ phải từ 0% đến 100%: %(v)s.") % {"v": raw})
+        raise _cell_error(_("Tỷ lệ phải từ 0%% đến 100%%: %(v)s.") % {"v": raw})
     return number.normalize()
 
 

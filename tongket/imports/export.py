@@ -33,6 +33,7 @@ from tongket.imports.kinds import (
     RowError,
     get_kind,
     member_history,
+    word,
 )
 from tongket.party.models import Member, Membership, MemberStatusPeriod, PartyOrgVersion
 from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent
@@ -80,10 +81,6 @@ def export_kind(kind: str, path: Path | str, actor: Actor) -> int:
 
 
 # --- rows -----------------------------------------------------------------------------------
-def _word(words: dict[str, tuple[str, ...]], value: str) -> str:
-    return words[value][0] if value in words else value
-
-
 def unit_rows(actor: Actor) -> Iterable[list]:
     """One row per unit version, in tree order, then by date."""
     versions = restrict(
@@ -96,7 +93,7 @@ def unit_rows(actor: Actor) -> Iterable[list]:
         yield [
             v.unit.code,
             v.name,
-            _word(LEVEL_WORDS, v.level),
+            word(LEVEL_WORDS, v.level),
             v.parent.code if v.parent else "",
             v.valid_from,
             v.valid_to,
@@ -126,7 +123,7 @@ def event_rows(actor: Actor) -> Iterable[list]:
         old, new = _event_codes(event)
         if visible is not None and not {c for c in f"{old};{new}".split(";") if c} <= visible:
             continue
-        yield [event.effective_on, _word(EVENT_WORDS, event.kind), old, new, event.basis.text]
+        yield [event.effective_on, word(EVENT_WORDS, event.kind), old, new, event.basis.text]
 
 
 def org_rows(actor: Actor) -> Iterable[list]:
@@ -141,7 +138,7 @@ def org_rows(actor: Actor) -> Iterable[list]:
         yield [
             v.org.code,
             v.name,
-            _word(ORG_KIND_WORDS, v.kind),
+            word(ORG_KIND_WORDS, v.kind),
             v.parent.code if v.parent_id else "",
             v.unit.code if v.unit_id else "",
             v.valid_from,
@@ -176,7 +173,7 @@ def member_rows(actor: Actor) -> Iterable[list]:
     for m in members.iterator(chunk_size=2000):
         spans = [(s.valid_from, s.valid_to, s.org.code) for s in m.official]
         periods = [(p.status, p.valid_from, p.valid_to) for p in m.periods]
-        person = [m.card_number, m.full_name, m.birth_date, _word(GENDER_WORDS, m.gender)]
+        person = [m.card_number, m.full_name, m.birth_date, word(GENDER_WORDS, m.gender)]
         for state in member_history(spans, periods):
             yield [
                 *person,
@@ -184,7 +181,7 @@ def member_rows(actor: Actor) -> Iterable[list]:
                 state.since,
                 m.admitted_on,
                 m.confirmed_on,
-                _word(STATUS_WORDS, state.status),
+                word(STATUS_WORDS, state.status),
             ]
 
 

@@ -12,6 +12,7 @@ versions of one unit (told apart by `Hiệu lực từ`), so the natural key of 
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -114,6 +115,11 @@ def display(value) -> str:
     return str(value)
 
 
+def word(words: dict[str, tuple[str, ...]], value: str) -> str:
+    """What the export writes for a code name: its first Vietnamese spelling."""
+    return words[value][0] if value in words else value
+
+
 def uninert(value: str) -> str:
     """Undoes inert_cell: an exported "'=HYPERLINK(…)" reads back as "=HYPERLINK(…)"."""
     if value.startswith("'") and value[1:].startswith(FORMULA_LEADS):
@@ -172,6 +178,9 @@ def _number(value) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise _cell_error(_("Cần một số, không phải %(v)s.") % {"v": value})
+    if isinstance(value, float) and not math.isfinite(value):
+        # A spreadsheet's NaN or infinity: Decimal would take it, and comparing it fails.
+        raise _cell_error(_("Số không hợp lệ: %(v)s.") % {"v": value})
     if isinstance(value, int | float):
         return Decimal(str(value))
     return parse_number(display(value))
@@ -761,7 +770,7 @@ def _build_member(row: int, values: dict) -> MemberRow:
 
 def _shown(field_name: str, value) -> str:
     if field_name == "gender":
-        return GENDER_WORDS[value][0] if value in GENDER_WORDS else str(value)
+        return word(GENDER_WORDS, value)
     return display(value) or _("(trống)")
 
 

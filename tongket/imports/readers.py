@@ -152,7 +152,12 @@ def read_tables(
     path = Path(path)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return [read_table(path, max_rows=max_rows)], []
-    first = read_table(path, max_rows=max_rows)  # the file checks, and the fallback
+    try:
+        first: Table | DomainError = read_table(path, max_rows=max_rows)  # the file checks
+    except DomainError as exc:
+        if exc.code != "import.no_header":
+            raise
+        first = exc  # an empty first sheet ("Sheet1") is refused only if no sheet is read
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -177,7 +182,11 @@ def read_tables(
             tables.append(table)
     except (CalamineError, OSError, ValueError) as exc:
         raise _not_a_spreadsheet(path, exc) from None
-    return (tables, skipped) if tables else ([first], [])
+    if tables:
+        return tables, skipped
+    if isinstance(first, DomainError):
+        raise first
+    return [first], []
 
 
 def _non_blank(rows: Iterable[Row]) -> Iterator[Row]:

@@ -14,6 +14,7 @@ value named.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from tongket.domain.errors import DomainError
 from tongket.domain.indicators import DIRECTION_WORDS, RULE_WORDS, Span, parse_span
 from tongket.domain.periods import parse_period
 from tongket.imports import apply
-from tongket.imports.kinds import RowError, display, header_of
+from tongket.imports.kinds import word
 from tongket.imports.target_kind import ActualRow, FigureRow, IndicatorRow, TargetRow
 from tongket.party.models import PartyOrg
 from tongket.registry.models import AdminUnit
@@ -41,9 +42,7 @@ from tongket.targets.services import (
 
 
 def _error(plan: apply.ImportPlan, record, column: str, message: str) -> None:
-    value = display(getattr(record, column, "")) if column else ""
-    header = header_of(apply.get_kind(plan.kind), plan.mapped, column)
-    plan.errors.append(RowError(plan.mapped.sheet, record.row, header, value, message))
+    apply._Sink(plan, plan.errors, Counter()).error(record, column, message)
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -73,11 +72,7 @@ def _stored_fields(indicator: Indicator) -> dict:
 
 def _shown(name: str, value: str) -> str:
     """A stored value as the file would write it ("càng cao càng tốt", not "higher")."""
-    if name in _WORDS:
-        for code, spellings in _WORDS[name].items():
-            if code == value:
-                return spellings[0]
-    return value or _("(trống)")
+    return word(_WORDS.get(name, {}), value) or _("(trống)")
 
 
 def _indicator_difference(r: IndicatorRow, stored: Indicator, present) -> str:
@@ -259,7 +254,7 @@ class _FigurePlanner:
         for r in self.plan.records:
             try:
                 planned = self.place(r)
-            except _Refused as refused:
+            except apply.Refused as refused:
                 _error(self.plan, r, refused.column, refused.message)
                 continue
             self.spec.planned.append(planned)
@@ -276,7 +271,7 @@ class _FigurePlanner:
     def place(self, r: FigureRow) -> _Planned:
         indicator = self.indicators.get(r.indicator_code)
         if indicator is None:
-            raise _Refused(
+            raise apply.Refused(
                 "indicator_code",
                 _("Không có chỉ tiêu mã %(code)s trong danh mục (hãy nhập danh mục trước).")
                 % {"code": r.indicator_code},
@@ -284,12 +279,12 @@ class _FigurePlanner:
         org = unit = None
         if r.org_code:
             if (org := self.orgs.get(r.org_code)) is None:
-                raise _Refused(
+                raise apply.Refused(
                     "org_code",
                     _("Không tìm thấy tổ chức đảng mã %(code)s.") % {"code": r.org_code},
                 )
         elif (unit := self.units.get(r.unit_code)) is None:
-            raise _Refused(
+            raise apply.Refused(
                 "unit_code",
                 _("Không tìm thấy đơn vị hành chính mã %(code)s.") % {"code": r.unit_code},
             )
@@ -300,7 +295,7 @@ class _FigurePlanner:
             self.alive(subject, time)
             _value(indicator, r.value, r.unit_of_measure or None, self.spec.what())
         except DomainError as exc:
-            raise _Refused(_column_of(exc, r, self.spec.time_column), exc.message) from None
+            raise apply.Refused(_column_of(exc, r, self.spec.time_column), exc.message) from None
         return _Planned(r, indicator, org, unit, self.stored.get(r.key))
 
     def may_edit(self, r: FigureRow, subject) -> None:
@@ -308,7 +303,7 @@ class _FigurePlanner:
         if key not in self.allowed:
             self.allowed[key] = self.actor.can("edit", subject.scope_target())
         if not self.allowed[key]:
-            raise _Refused(r.subject_column, PermissionDeniedError().message)
+            raise apply.Refused(r.subject_column, PermissionDeniedError().message)
 
     def alive(self, subject, time: str) -> None:
         key = (type(subject).__name__, subject.pk, time)
@@ -320,12 +315,6 @@ class _FigurePlanner:
                 self.existed[key] = exc
         if self.existed[key] is not None:
             raise self.existed[key]
-
-
-class _Refused(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
 
 
 def _source(p: _Planned, present) -> str:

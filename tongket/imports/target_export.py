@@ -14,15 +14,9 @@ from tongket.core.actor import Actor
 from tongket.core.permissions import restrict
 from tongket.domain.indicators import DIRECTION_WORDS, KIND_WORDS, RULE_WORDS
 from tongket.imports import export
+from tongket.imports.kinds import word
 from tongket.imports.target_kind import STATUS_EXPORT
 from tongket.targets.models import Actual, Indicator, Target
-
-
-def _word(words: dict, value: str) -> str:
-    for code, spellings in words.items():
-        if code == value:
-            return spellings[0]
-    return value
 
 
 def _figure(value: Decimal) -> int | Decimal:
@@ -40,9 +34,9 @@ def indicator_rows(actor: Actor) -> Iterable[list]:
             i.code,
             i.name,
             i.unit,
-            _word(DIRECTION_WORDS, i.direction),
-            _word(RULE_WORDS, i.over_time),
-            _word(RULE_WORDS, i.up_tree),
+            word(DIRECTION_WORDS, i.direction),
+            word(RULE_WORDS, i.over_time),
+            word(RULE_WORDS, i.up_tree),
             i.companion.code if i.companion_id else "",
             i.note,
         ]
@@ -59,7 +53,7 @@ def target_rows(actor: Actor) -> Iterable[list]:
         yield [
             t.indicator.code,
             *_subject(t),
-            _word(KIND_WORDS, t.kind),
+            word(KIND_WORDS, t.kind),
             t.span,
             _figure(t.value),
             t.indicator.unit,

@@ -91,14 +91,6 @@ COLUMNS = {
 }
 
 
-class _Refused(Exception):
-    """A row the planner refuses, with the column the problem is about."""
-
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
 @dataclass
 class _Step:
     """What applying one row does: nothing (unchanged), or a call of the services."""
@@ -146,7 +138,7 @@ class _Planner:
         for r in self.plan.records:
             try:
                 step = self.row(r)
-            except _Refused as problem:
+            except apply.Refused as problem:
                 sink.error(r, problem.column, problem.message)
                 continue
             except DomainError as exc:  # a check the service would make, made first
@@ -167,7 +159,7 @@ class _Planner:
         code = r.org_code if code is None else code
         org = self.orgs.get(code)
         if org is None:
-            raise _Refused(column, _("Không có tổ chức đảng mã %(c)s.") % {"c": code})
+            raise apply.Refused(column, _("Không có tổ chức đảng mã %(c)s.") % {"c": code})
         return org
 
     def editable(self, r) -> PartyOrg:
@@ -177,13 +169,13 @@ class _Planner:
         if allowed is None:
             allowed = self._may[org.pk] = self.actor.can("edit", org.scope_target())
         if not allowed:
-            raise _Refused("org_code", PermissionDeniedError().message)
+            raise apply.Refused("org_code", PermissionDeniedError().message)
         return org
 
     def unit(self, column: str, code: str) -> AdminUnit:
         unit = self.units.get(code)
         if unit is None:
-            raise _Refused(
+            raise apply.Refused(
                 column,
                 _("Không có đơn vị mã %(c)s trong cơ sở dữ liệu (hãy nhập đơn vị trước).")
                 % {"c": code},
@@ -195,7 +187,7 @@ class _Planner:
         for column, (stored, wanted) in pairs.items():
             if column in self.present and stored != wanted:
                 value = (shown or {}).get(column, stored)
-                raise _Refused(
+                raise apply.Refused(
                     column,
                     _(
                         "Đã có %(what)s này (%(key)s) với giá trị khác: đã lưu “%(v)s”. Tệp "
@@ -309,7 +301,7 @@ class _Activities(_Planner):
         if r.programme_code:
             programme = self.programmes.get((org.pk, r.programme_code))
             if programme is None:
-                raise _Refused(
+                raise apply.Refused(
                     "programme_code",
                     _("%(o)s không có chương trình mã %(c)s (hãy nhập chương trình trước).")
                     % {"o": org.name, "c": r.programme_code},
@@ -327,7 +319,7 @@ class _Activities(_Planner):
         try:
             check_activity_figures(r.households, r.people, r.amount)
         except DomainError as exc:
-            raise _Refused("households", exc.message) from None
+            raise apply.Refused("households", exc.message) from None
         write = partial(
             outreach_services.activity_record,
             actor=self.actor,
@@ -376,7 +368,7 @@ class _Activities(_Planner):
     def project(self, org: PartyOrg, code: str) -> Project:
         found = self.projects.get((org.pk, code))
         if found is None:
-            raise _Refused(
+            raise apply.Refused(
                 "project_codes",
                 _("%(o)s không có dự án mã %(c)s (hãy nhập dự án trước).")
                 % {"o": org.name, "c": code},
@@ -390,7 +382,7 @@ class _Activities(_Planner):
         if title:
             posts = [p for p in posts if fold(p.title) == fold(title)]
             if not posts:
-                raise _Refused(
+                raise apply.Refused(
                     "leaders",
                     _("Danh sách chức vụ không có %(n)s với chức danh “%(t)s”.")
                     % {"n": name, "t": title},
@@ -400,13 +392,13 @@ class _Activities(_Planner):
         if title:
             return (in_org or held or posts)[0]
         if not held:
-            raise _Refused(
+            raise apply.Refused(
                 "leaders",
                 _("%(n)s không giữ chức vụ nào vào ngày %(d)s.")
                 % {"n": name, "d": format_date_short(day)},
             )
         if len(held) > 1 and len(in_org) != 1:
-            raise _Refused(
+            raise apply.Refused(
                 "leaders",
                 _("%(n)s giữ nhiều chức vụ vào ngày %(d)s (%(t)s): hãy ghi “Họ và tên, chức danh”.")
                 % {"n": name, "d": format_date_short(day), "t": "; ".join(p.title for p in held)},
@@ -439,13 +431,13 @@ class _Cases(_Planner):
         if r.project_code:
             project = self.projects.get((org.pk, r.project_code))
             if project is None:
-                raise _Refused(
+                raise apply.Refused(
                     "project_code",
                     _("%(o)s không có dự án mã %(c)s (hãy nhập dự án trước).")
                     % {"o": org.name, "c": r.project_code},
                 )
         if r.resolved_on is not None and r.resolved_on > self.today:
-            raise _Refused(
+            raise apply.Refused(
                 "resolved_on",
                 _("Ngày giải quyết %(d)s còn ở tương lai.")
                 % {"d": format_date_short(r.resolved_on)},
@@ -522,7 +514,7 @@ class _Tasks(_Planner):
         if r.subcommittee:
             subcommittee = self.subcommittees.get((org.pk, fold(r.subcommittee)))
             if subcommittee is None:
-                raise _Refused(
+                raise apply.Refused(
                     "subcommittee",
                     _("%(o)s không có tiểu ban “%(n)s”.") % {"o": org.name, "n": r.subcommittee},
                 )
@@ -534,7 +526,7 @@ class _Tasks(_Planner):
                     (c for c in meeting.conclusions.all() if c.order == r.conclusion), None
                 )
                 if conclusion is None:
-                    raise _Refused(
+                    raise apply.Refused(
                         "conclusion",
                         _("%(m)s không có kết luận số %(n)d.")
                         % {"m": meeting.title, "n": r.conclusion},
@@ -544,7 +536,7 @@ class _Tasks(_Planner):
         for when in [n.on for n in r.progress] + [r.done_on]:
             if when is not None and when > self.today:
                 column = "done_on" if when == r.done_on else "progress"
-                raise _Refused(
+                raise apply.Refused(
                     column, _("Ngày %(d)s còn ở tương lai.") % {"d": format_date_short(when)}
                 )
         found = self.stored.get(r.key)
@@ -575,12 +567,12 @@ class _Tasks(_Planner):
             "d": format_date_short(r.meeting_on),
         }
         if not found:
-            raise _Refused(
+            raise apply.Refused(
                 "meeting_on",
                 _("%(o)s không có %(k)s ngày %(d)s (hãy ghi hội nghị trước).") % what,
             )
         if len(found) > 1:
-            raise _Refused(
+            raise apply.Refused(
                 "meeting_kind",
                 _("%(o)s có %(n)d cuộc %(k)s ngày %(d)s; không rõ nhiệm vụ thuộc cuộc nào.")
                 % {**what, "n": len(found)},

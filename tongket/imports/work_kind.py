@@ -35,6 +35,7 @@ from tongket.imports.kinds import (
     enumeration,
     register,
     text,
+    word,
 )
 
 # --- words of the enumerations (the first is what the export writes: the model's label) -----
@@ -71,11 +72,6 @@ MEETING_WORDS = {
     "mid_year": ("Hội nghị sơ kết", "sơ kết"),
     "thematic": ("Hội nghị chuyên đề", "chuyên đề"),
 }
-
-
-def word(words: dict[str, tuple[str, ...]], value: str) -> str:
-    """What the export writes for a code name: its first Vietnamese spelling."""
-    return words[value][0] if value in words else value
 
 
 # --- cell conversions -------------------------------------------------------------------------
