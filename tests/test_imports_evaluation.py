@@ -415,3 +415,14 @@ def test_a_workbook_without_a_header_on_any_sheet_still_names_the_first_sheet(
     with pytest.raises(DomainError, match="“Sheet1” .* không có dòng tiêu đề"):
         do_import("evaluations", path, system)
     assert Evaluation.objects.count() == 0
+
+
+def test_a_member_outside_the_users_scope_is_not_named(cast, system, rounds, tmp_path):
+    from tests.conftest import B_MARKER
+
+    round_open(actor=system, committee=cast.b, year=2024)
+    row = full(2024, "", "B-0001", "HTNV")
+    row[3] = "Nguyễn Văn Khác"  # a wrong name must not make the message name the holder
+    path = csv_file(tmp_path / "kq.csv", [FULL, row])
+    error = _refused(actor_for(cast.alice), path, "Số thẻ đảng viên", "phạm vi")
+    assert cast.be.full_name not in error.message and B_MARKER not in error.message

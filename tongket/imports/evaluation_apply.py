@@ -141,6 +141,7 @@ class _Planner:
         self.rounds = _Rounds({r.year for r in records})
         self.work = _Work()
         self.defaulted: set[int] = set()  # rounds whose committee was named the deciding body
+        self.branch_orgs: dict[int, PartyOrg] = {}
         self.sink = apply._Sink(plan, plan.errors, Counter())
 
     def error(self, r: EvaluationRow, column: str, message: str) -> None:
@@ -158,6 +159,7 @@ class _Planner:
     def plan_year(self, year: int, rows: list[EvaluationRow]) -> None:
         ids = [m.pk for r in rows if (m := self.members.get(r.card_number))]
         branches = _branches(ids, year)
+        self.branch_orgs = PartyOrg.objects.select_related("unit").in_bulk(set(branches.values()))
         context = _YearFacts(
             statuses=member_statuses(ids, year_end(year)),
             disciplines=_disciplines(ids, year),
@@ -173,12 +175,26 @@ class _Planner:
             if self.check(p, context, org_levels):
                 self.work.rows.append(p)
 
+    def may_write(self, member: Member, branch: int | None) -> bool:
+        """Whether the user may record this member's result: on the organization the member
+        belonged to on 31/12, else (no branch that day) on the member's record."""
+        if branch is not None:
+            return self.actor.can("edit", self.branch_orgs[branch].scope_target())
+        return self.actor.can("edit", member.scope_target())
+
     def place(self, r: EvaluationRow, branches: dict[int, int]):
         """(round, member, organization) of the row, or None after reporting why."""
         if r.is_member:
             member = self.members.get(r.card_number)
-            if member is None:
-                return self.error(r, "card_number", _("Không có đảng viên có số thẻ này."))
+            branch = branches.get(member.pk) if member else None
+            # A member whose results the user may not write is not named: the file may hold
+            # a card number of another committee's member (personal data, §7).
+            if member is None or not self.may_write(member, branch):
+                return self.error(
+                    r,
+                    "card_number",
+                    _("Không có đảng viên có số thẻ này trong phạm vi bạn được ghi kết quả."),
+                )
             if r.name and fold(r.name) != fold(member.full_name):
                 return self.error(
                     r,
@@ -186,7 +202,6 @@ class _Planner:
                     _("Số thẻ %(c)s là của %(n)s, không phải “%(x)s”.")
                     % {"c": r.card_number, "n": member.full_name, "x": r.name},
                 )
-            branch = branches.get(member.pk)
             if branch is None:
                 return self.error(
                     r,
@@ -198,7 +213,7 @@ class _Planner:
                     % {"n": member.full_name, "y": r.year},
                 )
             if r.org_code and (org := self.orgs.get(r.org_code)) is not None and org.pk != branch:
-                where = PartyOrg.objects.get(pk=branch)
+                where = self.branch_orgs[branch]
                 return self.error(
                     r,
                     "org_code",
