@@ -214,29 +214,76 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]], tuple[list, list]]:
         assert count == naive == expected, f"{label}: {count} ≠ {naive} ≠ {expected}"
         assert page == naive_rows, f"{label}: the first {PAGE} rows differ"
         rows += [
-            (f"{label} ({org.code})", day.isoformat(), f"{name}(…).count()",
-             f"{expected} members, {orgs} orgs", str(count_ms), _verdict(count_ms), ""),
-            ("", day.isoformat(), f"{name}(…)[:{PAGE}]", f"{len(page)} rows", str(page_ms),
-             _verdict(page_ms), ""),
-            ("", day.isoformat(), "baseline: count, one query per org", f"{2 * orgs} queries",
-             str(naive_ms), "", _ratio(naive_ms, count_ms)),
-            ("", day.isoformat(), f"baseline: first {PAGE} rows", f"{2 * orgs + 1} queries",
-             str(naive_page_ms), "", _ratio(naive_page_ms, page_ms)),
-        ]  # fmt: skip
+            (
+                f"{label} ({org.code})",
+                day.isoformat(),
+                f"{name}(…).count()",
+                f"{expected} members, {orgs} orgs",
+                str(count_ms),
+                _verdict(count_ms),
+                "",
+            ),
+            (
+                "",
+                day.isoformat(),
+                f"{name}(…)[:{PAGE}]",
+                f"{len(page)} rows",
+                str(page_ms),
+                _verdict(page_ms),
+                "",
+            ),
+            (
+                "",
+                day.isoformat(),
+                "baseline: count, one query per org",
+                f"{2 * orgs} queries",
+                str(naive_ms),
+                "",
+                _ratio(naive_ms, count_ms),
+            ),
+            (
+                "",
+                day.isoformat(),
+                f"baseline: first {PAGE} rows",
+                f"{2 * orgs + 1} queries",
+                str(naive_page_ms),
+                "",
+                _ratio(naive_page_ms, page_ms),
+            ),
+        ]
     count_ms, count = _time(lambda: selector(actor, city, DAY).count(), CITY_REPEAT)
     page_ms, page = _time(lambda: [m.pk for m in selector(actor, city, DAY)[:PAGE]], CITY_REPEAT)
     naive_ms, naive = _time(lambda: naive_count(city.pk, DAY), 1)
     assert count == naive == stats["city_count"], "the city's counts differ"
     rows += [
-        (f"whole city, for information ({city.code})", DAY.isoformat(),
-         f"{name}(…).count(), {CITY_REPEAT} runs", f"{count} members, {stats['orgs']} orgs",
-         str(count_ms), "", ""),
-        ("", DAY.isoformat(), f"{name}(…)[:{PAGE}], {CITY_REPEAT} runs", f"{len(page)} rows",
-         str(page_ms), "", ""),
-        ("", DAY.isoformat(), "baseline: count, one query per org, 1 run",
-         f"{2 * stats['orgs']} queries", str(naive_ms), "",
-         _ratio(naive_ms, count_ms)),
-    ]  # fmt: skip
+        (
+            f"whole city, for information ({city.code})",
+            DAY.isoformat(),
+            f"{name}(…).count(), {CITY_REPEAT} runs",
+            f"{count} members, {stats['orgs']} orgs",
+            str(count_ms),
+            "",
+            "",
+        ),
+        (
+            "",
+            DAY.isoformat(),
+            f"{name}(…)[:{PAGE}], {CITY_REPEAT} runs",
+            f"{len(page)} rows",
+            str(page_ms),
+            "",
+            "",
+        ),
+        (
+            "",
+            DAY.isoformat(),
+            "baseline: count, one query per org, 1 run",
+            f"{2 * stats['orgs']} queries",
+            str(naive_ms),
+            "",
+            _ratio(naive_ms, count_ms),
+        ),
+    ]
     trials = experiments(stats, actor, name, selector)
     stats["load"].append(os.getloadavg()[0])
     stats["backend"] = f"{backend} {_server_version(connection)}"
@@ -340,8 +387,10 @@ def experiments(stats: dict, actor, selector_name: str, selector) -> tuple[list,
     cases = [c for c in stats["cases"] if c[0].startswith(wanted)]
     cases.sort(key=lambda c: wanted.index(c[0].split()[0]))
     orgs = {ward: PartyOrg.objects.get(pk=ward) for _label, ward, *_rest in cases}
-    pages = {ward: [m.pk for m in selector(actor, orgs[ward], day)[:PAGE]]
-             for _label, ward, day, *_rest in cases}  # fmt: skip
+    pages = {
+        ward: [m.pk for m in selector(actor, orgs[ward], day)[:PAGE]]
+        for _label, ward, day, *_rest in cases
+    }
     head = ["Schema / settings", "Query"]
     for label, ward, _day, expected, _orgs in cases:
         where = f"{label.split()[0]} ({orgs[ward].code}, {expected} members)"
@@ -427,27 +476,39 @@ def table(head: tuple[str, ...], rows) -> str:
 def report(stats: dict, rows, trials) -> str:
     head, trials = trials
     load = " → ".join(f"{x:.1f}" for x in stats["load"])
-    return "\n".join([
-        f"### {stats['backend']}\n",
-        f"- Data: {stats['orgs']} organizations (1 city, {WARDS} ward committees, "
-        f"{stats['committees']} grassroots committees, {stats['branches']} grassroots branches, "
-        f"{stats['subs']} sub-branches), {stats['versions']} versions ({stats['moved']} "
-        f"organizations moved on {MOVE_DAY.isoformat()}), {stats['members']} members, "
-        f"{stats['memberships']} memberships ({stats['transfers']} ended by a transfer)",
-        f"- Generation (bulk inserts, one transaction): {stats['seconds']:.1f} s",
-        f"- Load average (1 min) at the start and the end of the timings: {load}",
-        *([f"- members_on fails on this database: `{stats['failure']}`; the rows time a copy "
-           "of it in this file (members_on_cast) whose only change is the root cast to bigint"]
-          if stats["failure"] else []),
-        "",
-        table(("Organization", "Day", "Operation", "Size", "Time (median)", "Target", "Note"),
-              rows),
-        "",
-        f"Experiments on the same database, {DAY.isoformat()}, in ms (medians of {REPEAT} runs):\n",
-        table(tuple(head), trials),
-        "",
-        f"Whole run on {stats['backend']}: {time.perf_counter() - STARTED:.0f} s",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"### {stats['backend']}\n",
+            f"- Data: {stats['orgs']} organizations (1 city, {WARDS} ward committees, "
+            f"{stats['committees']} grassroots committees, "
+            f"{stats['branches']} grassroots branches, "
+            f"{stats['subs']} sub-branches), {stats['versions']} versions ({stats['moved']} "
+            f"organizations moved on {MOVE_DAY.isoformat()}), {stats['members']} members, "
+            f"{stats['memberships']} memberships ({stats['transfers']} ended by a transfer)",
+            f"- Generation (bulk inserts, one transaction): {stats['seconds']:.1f} s",
+            f"- Load average (1 min) at the start and the end of the timings: {load}",
+            *(
+                [
+                    f"- members_on fails on this database: `{stats['failure']}`; the rows time "
+                    "a copy of it in this file (members_on_cast) whose only change is the root "
+                    "cast to bigint"
+                ]
+                if stats["failure"]
+                else []
+            ),
+            "",
+            table(
+                ("Organization", "Day", "Operation", "Size", "Time (median)", "Target", "Note"),
+                rows,
+            ),
+            "",
+            f"Experiments on the same database, {DAY.isoformat()}, "
+            f"in ms (medians of {REPEAT} runs):\n",
+            table(tuple(head), trials),
+            "",
+            f"Whole run on {stats['backend']}: {time.perf_counter() - STARTED:.0f} s",
+        ]
+    )
 
 
 # --- Processes ------------------------------------------------------------------------------

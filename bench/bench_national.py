@@ -99,19 +99,27 @@ def run() -> list[tuple[str, str, str, str, str]]:
     first = national_load(actor=actor)
     load_s = time.perf_counter() - started
     created = first.created
-    rows.append((
-        "national_load (empty database)", "—",
-        f"{created['units']} units, {created['versions']} versions, "
-        f"{created['events']} events, {created['edges']} edges",
-        f"{load_s:.1f} s", _verdict(load_s, LOAD_TARGET_S, "s"),
-    ))  # fmt: skip
+    rows.append(
+        (
+            "national_load (empty database)",
+            "—",
+            f"{created['units']} units, {created['versions']} versions, "
+            f"{created['events']} events, {created['edges']} edges",
+            f"{load_s:.1f} s",
+            _verdict(load_s, LOAD_TARGET_S, "s"),
+        )
+    )
     started = time.perf_counter()
     again = national_load(actor=actor)
-    rows.append((
-        "national_load again (nothing to write)", "—",
-        "0 rows written" if not again.changed else "ROWS WRITTEN",
-        f"{time.perf_counter() - started:.1f} s", "",
-    ))  # fmt: skip
+    rows.append(
+        (
+            "national_load again (nothing to write)",
+            "—",
+            "0 rows written" if not again.changed else "ROWS WRITTEN",
+            f"{time.perf_counter() - started:.1f} s",
+            "",
+        )
+    )
 
     gc.collect()
     root = AdminUnit.objects.values_list("pk", flat=True).get(code=ROOT)
@@ -120,18 +128,33 @@ def run() -> list[tuple[str, str, str, str, str]]:
         naive_ms, naive = _median_ms(lambda d=day: tree_naive(root, d), repeat=5)
         path_ms, by_path = _median_ms(lambda d=day: tree_snapshot(root, d))
         assert sorted(fast) == sorted(naive) == sorted(by_path), f"the trees differ on {day}"
-        rows.append((
-            f"as-of tree of {ROOT}: subtree_on (recursive SQL)", day.isoformat(),
-            f"{len(fast)} units", f"{fast_ms:.1f} ms", _verdict(fast_ms, TREE_TARGET_MS, "ms"),
-        ))  # fmt: skip
-        rows.append((
-            "  baseline: one ORM query per node", day.isoformat(), f"{len(naive)} queries",
-            f"{naive_ms:.1f} ms", f"registry is {naive_ms / fast_ms:.1f}× faster",
-        ))  # fmt: skip
-        rows.append((
-            "  whole-country snapshot, then the subtree", day.isoformat(),
-            f"{len(by_path)} units", f"{path_ms:.1f} ms", f"{naive_ms / path_ms:.1f}× the baseline",
-        ))  # fmt: skip
+        rows.append(
+            (
+                f"as-of tree of {ROOT}: subtree_on (recursive SQL)",
+                day.isoformat(),
+                f"{len(fast)} units",
+                f"{fast_ms:.1f} ms",
+                _verdict(fast_ms, TREE_TARGET_MS, "ms"),
+            )
+        )
+        rows.append(
+            (
+                "  baseline: one ORM query per node",
+                day.isoformat(),
+                f"{len(naive)} queries",
+                f"{naive_ms:.1f} ms",
+                f"registry is {naive_ms / fast_ms:.1f}× faster",
+            )
+        )
+        rows.append(
+            (
+                "  whole-country snapshot, then the subtree",
+                day.isoformat(),
+                f"{len(by_path)} units",
+                f"{path_ms:.1f} ms",
+                f"{naive_ms / path_ms:.1f}× the baseline",
+            )
+        )
     return rows
 
 

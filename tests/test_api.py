@@ -230,6 +230,25 @@ def test_transfer_out_of_scope_is_refused(client, cast, alice_token):
     assert cast.anh.memberships.count() == 1
 
 
+def test_transfer_of_an_unknown_kind_is_a_4xx_and_writes_nothing(client, cast, alice_token):
+    from tongket.party.services import org_create
+
+    a2 = org_create(
+        actor=cast.system, code="A1b", name="Chi bộ Khu phố 2", kind="sub_branch", parent=cast.a1
+    )
+    logged = ChangeLog.objects.exclude(action="read").count()
+    response = client.post(
+        f"/api/v1/members/{cast.anh.pk}/transfer",
+        data=json.dumps({"to_org_id": a2.pk, "on": "2022-01-01", "kind": "forever"}),
+        content_type="application/json",
+        **bearer(alice_token),
+    )
+    error = assert_error(response, 400, "transfer.kind")
+    assert "forever" in error["message"]
+    assert cast.anh.memberships.count() == 1
+    assert ChangeLog.objects.exclude(action="read").count() == logged
+
+
 def test_unit_counts_and_bad_dates(client, cast, system):
     client.force_login(cast.root)
     body = client.get(f"/api/v1/units/{cast.hcm.pk}/counts?as_of=2024-12-31").json()

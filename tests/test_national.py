@@ -169,10 +169,16 @@ VERSIONS = {
 def test_versions_of_a_unit(loaded, code):
     rows = AdminUnitVersion.objects.filter(unit__code=code).order_by("valid_from")
     found = [
-        (v.valid_from, v.valid_to, v.name, v.parent.code if v.parent else None, v.official_code,
-         v.basis.text if v.basis else "")
+        (
+            v.valid_from,
+            v.valid_to,
+            v.name,
+            v.parent.code if v.parent else None,
+            v.official_code,
+            v.basis.text if v.basis else "",
+        )
         for v in rows.select_related("parent", "basis")
-    ]  # fmt: skip
+    ]
     assert found == VERSIONS[code]
 
 

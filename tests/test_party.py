@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import actor_for
 from tongket.core.models import ChangeLog
 from tongket.domain.errors import DomainError
+from tongket.domain.timeline import day_before
 from tongket.party.models import Member, Membership, PartyOrgVersion, Position
 from tongket.party.selectors import member_record, members_on, org_structure
 from tongket.party.services import (
@@ -39,10 +40,8 @@ def test_members_of_an_org_on_a_date_follow_transfers(cast, system):
 
 def test_members_are_counted_on_the_tree_as_it_stood(cast, system):
     # A1a moves from A1 to B on 1/1/2025: before, its member counts under A; after, under B.
-    from tongket.party.services import _day_before
-
     version = PartyOrgVersion.objects.get(org=cast.a1a)
-    version.valid_to = _day_before(D(2025, 1, 1))
+    version.valid_to = day_before(D(2025, 1, 1))
     version.save()
     org_version_add(
         actor=system,
@@ -234,4 +233,36 @@ def test_bad_party_input_is_refused_and_writes_nothing(cast, system, case):
     with pytest.raises(DomainError) as caught:
         action(cast, system)
     assert caught.value.code == code and caught.value.message
+    assert _state() == before
+
+
+def test_a_status_dated_before_the_spans_it_closes_is_refused(cast, system):
+    # Ánh moved to B1 on 1/6/2020; a death dated 2015 would end that membership before it began.
+    member_transfer(actor=system, member=cast.anh, to_org=cast.b1, on=D(2020, 6, 1))
+    before = _state()
+    with pytest.raises(DomainError) as caught:
+        member_status_set(actor=system, member=cast.anh, status="deceased", on=D(2020, 5, 1))
+    assert caught.value.code == "member.status_before_current"
+    assert "01/06/2020" in caught.value.message  # the start of the membership in B1
+    assert _state() == before
+    member_status_set(actor=system, member=cast.anh, status="exempted", on=D(2021, 1, 1))
+    before = _state()
+    for status, on in (("deceased", D(2015, 1, 1)), ("suspended", D(2020, 12, 31))):
+        with pytest.raises(DomainError) as caught:
+            member_status_set(actor=system, member=cast.anh, status=status, on=on)
+        assert caught.value.code == "member.status_before_current", status
+        assert "01/01/2021" in caught.value.message  # the start of the exemption still open
+    assert _state() == before
+    cast.anh.refresh_from_db()
+    assert cast.anh.status == "exempted"
+    # On the day after the open spans start, the change goes through.
+    member_status_set(actor=system, member=cast.anh, status="deceased", on=D(2021, 1, 2))
+    assert Membership.objects.get(member=cast.anh, org=cast.b1).valid_to == D(2021, 1, 1)
+
+
+def test_a_transfer_of_an_unknown_kind_is_refused(cast, system):
+    before = _state()
+    with pytest.raises(DomainError) as caught:
+        member_transfer(actor=system, member=cast.anh, to_org=cast.b1, on=D(2020, 6, 1), kind="x")
+    assert caught.value.code == "transfer.kind" and "x" in caught.value.message
     assert _state() == before

@@ -160,3 +160,24 @@ def test_english_is_available(client, cast):
 def test_browser_language_does_not_override_vietnamese(client):
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="vi"' in page
+
+
+def test_an_error_list_whose_file_is_gone_is_a_404(as_user, cast, tmp_path):
+    from tongket.imports.models import ImportJob
+
+    client = as_user(cast.alice)
+    kept, gone = tmp_path / "kept.loi.xlsx", tmp_path / "gone.loi.xlsx"
+    kept.write_bytes(b"PK")
+    jobs = [
+        ImportJob.objects.create(  # a fixture row: the upload itself is not under test
+            user=cast.alice,
+            kind="units",
+            original_name="u.xlsx",
+            stored_path="/x",
+            errors_path=str(path),
+        )
+        for path in (kept, gone)
+    ]
+    response = client.get(f"/imports/{jobs[0].pk}/errors.xlsx")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK"
+    assert client.get(f"/imports/{jobs[1].pk}/errors.xlsx").status_code == 404

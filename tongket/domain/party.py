@@ -50,13 +50,21 @@ class OrgFlag:
 def structure_flags(kind: str, name: str, official: int, total: int) -> list[OrgFlag]:
     """Flags of §9 item 22 for one organization with its member counts."""
     flags = []
-    if kind in ("grassroots_branch", "sub_branch", "grassroots_committee") and official < 3:
-        flags.append(OrgFlag("org.too_few", f"{name} có {official} đảng viên chính thức (< 3)."))
+    if (
+        kind in ("grassroots_branch", "sub_branch", "grassroots_committee")
+        and official < MIN_OFFICIAL
+    ):
+        flags.append(
+            OrgFlag(
+                "org.too_few",
+                f"{name} có {official} đảng viên chính thức (< {MIN_OFFICIAL}).",
+            )
+        )
     if kind == "grassroots_branch" and total >= COMMITTEE_THRESHOLD:
         flags.append(
             OrgFlag(
                 "org.branch_large",
-                f"{name} là chi bộ cơ sở có {total} đảng viên (≥ 30): "
+                f"{name} là chi bộ cơ sở có {total} đảng viên (≥ {COMMITTEE_THRESHOLD}): "
                 "cần cấp trên đồng ý bằng văn bản.",
             )
         )
@@ -64,7 +72,7 @@ def structure_flags(kind: str, name: str, official: int, total: int) -> list[Org
         flags.append(
             OrgFlag(
                 "org.committee_small",
-                f"{name} là đảng bộ cơ sở có {total} đảng viên (< 30): "
+                f"{name} là đảng bộ cơ sở có {total} đảng viên (< {COMMITTEE_THRESHOLD}): "
                 "cần cấp trên đồng ý bằng văn bản.",
             )
         )

@@ -200,3 +200,7 @@ def holders_on(edges: Iterable[Edge], snapshot: Snapshot, node: int) -> list[int
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+def day_after(day: date) -> date:
+    return day + timedelta(days=1)

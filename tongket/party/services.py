@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import DateField, Max
@@ -22,7 +22,7 @@ from tongket.domain.errors import DomainError
 from tongket.domain.party import check_member_dates, check_one_place, check_org_parent
 from tongket.domain.permissions import Target
 from tongket.domain.text import fold, vi_sort_string
-from tongket.domain.timeline import Version, check_no_cycle, check_no_overlap
+from tongket.domain.timeline import Version, check_no_cycle, check_no_overlap, day_before
 from tongket.domain.vnformat import format_date_short
 from tongket.party.models import (
     Member,
@@ -50,10 +50,6 @@ MEMBER_FIELDS = [
 # Statuses that end the member's official membership on the day they start.
 LEAVING = {"transferred_out", "deceased", "struck_off", "expelled", "left"}
 GENDERS = frozenset(Member.Gender.values)  # read once: the enum property rebuilds a list
-
-
-def _day_before(day: date) -> date:
-    return day - timedelta(days=1)
 
 
 def org_version_on(org: PartyOrg, day: date) -> PartyOrgVersion | None:
@@ -319,6 +315,10 @@ def member_transfer(
     require(actor, "edit", to_org.scope_target())
     if problem := transfer_date_problem(member.admitted_on, on, timezone.localdate()):
         raise problem
+    if kind not in Membership.Kind.values:
+        raise DomainError(
+            "transfer.kind", _("Hình thức sinh hoạt không hợp lệ: %(v)s.") % {"v": kind}
+        )
     _require_alive(to_org, on)
     if kind == "temporary":
         return _host(actor, member, to_org, on, note)
@@ -332,7 +332,7 @@ def member_transfer(
     if current.org_id == to_org.pk:
         raise DomainError("transfer.same", _("Đảng viên đã sinh hoạt ở %(o)s.") % {"o": to_org})
     before = snapshot(member, MEMBER_FIELDS)
-    current.valid_to = _day_before(on)
+    current.valid_to = day_before(on)
     current.save(update_fields=["valid_to"])
     moved = Membership.objects.create(member=member, org=to_org, valid_from=on, note=note)
     member.org = to_org
@@ -393,16 +393,36 @@ def member_status_set(
         raise DomainError("member.status", _("Trạng thái không hợp lệ: %(v)s.") % {"v": status})
     if problem := status_date_problem(member.admitted_on, on, timezone.localdate()):
         raise problem
+    open_statuses = member.status_periods.filter(valid_to__isnull=True)
+    open_memberships = member.memberships.filter(valid_to__isnull=True)
+    closing = [open_statuses, open_memberships] if status in LEAVING else [open_statuses]
+    _check_closes_after(closing, on)
     before = snapshot(member, MEMBER_FIELDS)
-    member.status_periods.filter(valid_to__isnull=True).update(valid_to=_day_before(on))
+    open_statuses.update(valid_to=day_before(on))
     if status != "active":
         MemberStatusPeriod.objects.create(member=member, status=status, valid_from=on, note=note)
     if status in LEAVING:
-        member.memberships.filter(valid_to__isnull=True).update(valid_to=_day_before(on))
+        open_memberships.update(valid_to=day_before(on))
     member.status = status
     member.save(update_fields=["status"])
     record_change(actor, "update", member, before=before, after=snapshot(member, MEMBER_FIELDS))
     return member
+
+
+def _check_closes_after(open_spans: list, on: date) -> None:
+    """A change from `on` ends the open spans the day before, so each must start before `on`
+    (else it would end before it began)."""
+    starts = [d for rows in open_spans for d in rows.values_list("valid_from", flat=True)]
+    latest = max(starts, default=None)
+    if latest is not None and latest >= on:
+        raise DomainError(
+            "member.status_before_current",
+            _(
+                "Ngày đổi trạng thái (%(on)s) phải sau ngày bắt đầu của trạng thái hoặc nơi "
+                "sinh hoạt hiện tại (%(start)s)."
+            )
+            % {"on": format_date_short(on), "start": format_date_short(latest)},
+        )
 
 
 @transaction.atomic

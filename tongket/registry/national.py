@@ -30,7 +30,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from tongket.core.permissions import require
 from tongket.core.revisions import bump
 from tongket.domain.errors import DomainError
 from tongket.domain.permissions import Target
-from tongket.domain.timeline import Version, check_level, check_no_overlap, day_before
+from tongket.domain.timeline import Version, check_level, check_no_overlap, day_after, day_before
 from tongket.domain.vnformat import format_date_short
 from tongket.registry.models import AdminUnit, AdminUnitVersion, UnitEvent, UnitLineage
 from tongket.registry.services import EARLIEST, _check_shape, basis_for
@@ -117,9 +117,13 @@ class PlannedEvent:
     def key(self) -> str:
         """The same key unit_event_record writes, so either path finds the other's event."""
         return "|".join(
-            [self.kind, REFORM_DAY.isoformat(), ";".join(sorted(self.sources)),
-             ";".join(sorted(self.targets))]
-        )  # fmt: skip
+            [
+                self.kind,
+                REFORM_DAY.isoformat(),
+                ";".join(sorted(self.sources)),
+                ";".join(sorted(self.targets)),
+            ]
+        )
 
 
 @dataclass
@@ -175,18 +179,34 @@ def read_package() -> Plan:
         goes_on = n in new_provinces
         code = province_code(n, legacy=not goes_on)
         unchanged = goes_on and sources_of.get(n) == [n] and new_provinces[n].name == p.name
-        plan.versions.append(PlannedVersion(
-            code, EARLIEST, None if unchanged else LAST_DAY, p.name, "province", None, f"{n:02d}"
-        ))  # fmt: skip
+        plan.versions.append(
+            PlannedVersion(
+                code,
+                EARLIEST,
+                None if unchanged else LAST_DAY,
+                p.name,
+                "province",
+                None,
+                f"{n:02d}",
+            )
+        )
         if goes_on and not unchanged:
             # The package's names are those of its data date (__data_version__), without the
             # day of a later renaming; a province NQ 202 left as it was but whose name changed
             # since (Quảng Ninh) gets the new name from 1/7/2025 and no legal basis.
             arranged = sources_of.get(n) != [n]
-            plan.versions.append(PlannedVersion(
-                code, REFORM_DAY, None, new_provinces[n].name, "province", None, f"{n:02d}",
-                PROVINCE_BASIS if arranged else None,
-            ))  # fmt: skip
+            plan.versions.append(
+                PlannedVersion(
+                    code,
+                    REFORM_DAY,
+                    None,
+                    new_provinces[n].name,
+                    "province",
+                    None,
+                    f"{n:02d}",
+                    PROVINCE_BASIS if arranged else None,
+                )
+            )
     for n, olds in sorted(sources_of.items()):
         if olds == [n]:
             continue  # not arranged (it may have a new version, e.g. a new name)
@@ -207,21 +227,38 @@ def read_package() -> Plan:
         parent = province_code(
             int(d.province_code), legacy=int(d.province_code) not in new_provinces
         )
-        plan.versions.append(PlannedVersion(
-            district_code(n), EARLIEST, LAST_DAY, d.name, "district", parent, f"{n:03d}"
-        ))  # fmt: skip
+        plan.versions.append(
+            PlannedVersion(
+                district_code(n), EARLIEST, LAST_DAY, d.name, "district", parent, f"{n:03d}"
+            )
+        )
     for n, w in sorted(old_wards.items()):
-        plan.versions.append(PlannedVersion(
-            ward_code(n, legacy=True), EARLIEST, LAST_DAY, w.name, "ward",
-            district_code(int(w.district_code)), f"{n:05d}",
-        ))  # fmt: skip
+        plan.versions.append(
+            PlannedVersion(
+                ward_code(n, legacy=True),
+                EARLIEST,
+                LAST_DAY,
+                w.name,
+                "ward",
+                district_code(int(w.district_code)),
+                f"{n:05d}",
+            )
+        )
 
     # New wards, directly under the new province.
     for n, w in sorted(new_wards.items()):
-        plan.versions.append(PlannedVersion(
-            ward_code(n), REFORM_DAY, None, w.name, "ward", province_code(int(w.province_code)),
-            f"{n:05d}", WARD_BASIS,
-        ))  # fmt: skip
+        plan.versions.append(
+            PlannedVersion(
+                ward_code(n),
+                REFORM_DAY,
+                None,
+                w.name,
+                "ward",
+                province_code(int(w.province_code)),
+                f"{n:05d}",
+                WARD_BASIS,
+            )
+        )
 
     # Ward events from the official table: whole sources make a merge; any source split or
     # partly merged makes a rearrangement, and its edges are whole=False.
@@ -264,10 +301,16 @@ def read_package() -> Plan:
         if len(found) == 1:
             absorbed.add(found[0])
             source, target = district_code(found[0]), ward_code(n)
-            plan.events.append(PlannedEvent(
-                "merge", (source,), (target,), WARD_BASIS, f"{districts[found[0]].name} → {w.name}",
-                ((source, target, True),),
-            ))  # fmt: skip
+            plan.events.append(
+                PlannedEvent(
+                    "merge",
+                    (source,),
+                    (target,),
+                    WARD_BASIS,
+                    f"{districts[found[0]].name} → {w.name}",
+                    ((source, target, True),),
+                )
+            )
     for n in sorted(set(districts) - absorbed):
         plan.events.append(PlannedEvent("dissolve", (district_code(n),), (), DISTRICT_BASIS))
     return plan
@@ -287,7 +330,7 @@ def _covers(versions: list[Version], start: date, end: date | None) -> bool:
         if v.valid_to is None:
             return True
         if v.valid_to >= day:
-            day = v.valid_to + timedelta(days=1)
+            day = day_after(v.valid_to)
         if end is not None and day > end:
             return True
     return False
@@ -415,11 +458,13 @@ def _write_identities(new: list[PlannedVersion], existing: _Existing) -> dict[st
     for d in sorted(tiers):
         objs = [
             AdminUnit(
-                code=code, name=mirror[code].name, level=mirror[code].level,
+                code=code,
+                name=mirror[code].name,
+                level=mirror[code].level,
                 parent_id=pk[mirror[code].parent] if mirror[code].parent else None,
             )
             for code in sorted(tiers[d])
-        ]  # fmt: skip
+        ]
         for obj in AdminUnit.objects.bulk_create(objs, batch_size=500):
             pk[obj.code] = obj.pk
     return pk
@@ -451,9 +496,9 @@ def _write_paths(new: list[PlannedVersion], existing: _Existing, pk: dict[str, i
             repath.append((path(code), pk[code]))
             continue
         if (row["name"], row["level"], row["parent_id"]) != (latest.name, latest.level, parent_id):
-            changed.append(AdminUnit(
-                pk=pk[code], name=latest.name, level=latest.level, parent_id=parent_id
-            ))  # fmt: skip
+            changed.append(
+                AdminUnit(pk=pk[code], name=latest.name, level=latest.level, parent_id=parent_id)
+            )
             touched.add(code)
         if row["path"] != path(code):
             repath.append((path(code), pk[code]))
@@ -477,12 +522,17 @@ def _write_paths(new: list[PlannedVersion], existing: _Existing, pk: dict[str, i
 def _write_versions(new: list[PlannedVersion], pk: dict[str, int], bases: dict) -> int:
     rows = [
         AdminUnitVersion(
-            unit_id=pk[v.code], valid_from=v.valid_from, valid_to=v.valid_to, name=v.name,
-            level=v.level, parent_id=pk[v.parent] if v.parent else None,
-            official_code=v.official_code, basis=bases[v.basis] if v.basis else None,
+            unit_id=pk[v.code],
+            valid_from=v.valid_from,
+            valid_to=v.valid_to,
+            name=v.name,
+            level=v.level,
+            parent_id=pk[v.parent] if v.parent else None,
+            official_code=v.official_code,
+            basis=bases[v.basis] if v.basis else None,
         )
         for v in new
-    ]  # fmt: skip
+    ]
     AdminUnitVersion.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
@@ -507,9 +557,11 @@ def _missing_edges(plan: Plan, existing: _Existing, events: dict[str, int], pk: 
         for old, new, whole in e.edges:
             if (events[e.key], pk[old], pk[new]) not in existing.edges:
                 yield UnitLineage(
-                    event_id=events[e.key], predecessor_id=pk[old], successor_id=pk[new],
+                    event_id=events[e.key],
+                    predecessor_id=pk[old],
+                    successor_id=pk[new],
                     whole=whole,
-                )  # fmt: skip
+                )
 
 
 def _write_edges(plan: Plan, existing: _Existing, events: dict[str, int], pk) -> int:

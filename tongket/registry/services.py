@@ -23,6 +23,7 @@ from tongket.domain.timeline import (
     check_level,
     check_no_cycle,
     check_no_overlap,
+    day_after,
     day_before,
 )
 from tongket.domain.vnformat import format_date_short
@@ -340,12 +341,6 @@ def _reparent(actor: Actor, version: AdminUnitVersion, parent: AdminUnit, eve: d
         basis=version.basis,
         **{k: getattr(version, k) for k in FIGURES},
     )
-
-
-def day_after(day: date) -> date:
-    from datetime import timedelta
-
-    return day + timedelta(days=1)
 
 
 @transaction.atomic

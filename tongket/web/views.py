@@ -84,8 +84,6 @@ def org_list(request):
 
 def _as_of(request):
     """The day a page shows, from ?as_of= (dd/mm/yyyy or yyyy-mm-dd); today when absent."""
-    from django.utils import timezone
-
     from tongket.domain.vnformat import parse_date
 
     text = request.GET.get("as_of", "").strip()
@@ -148,17 +146,11 @@ def unit_detail(request, pk: int):
         "children": registry.tree_level(actor, day, unit),
         "origins": origins,
         "outcomes": outcomes,
-        "today_holders": registry.unit_holders(actor, unit.code, _today()),
+        "today_holders": registry.unit_holders(actor, unit.code, timezone.localdate()),
         "orgs": party.orgs_visible(actor).filter(unit=unit),
         "history": history_of(unit)[:50],
     }
     return render(request, "web/unit_detail.html", context)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @page
@@ -349,8 +341,8 @@ def import_errors(request, pk: int):
     job = _job(request, pk)
     if not job.errors_path:
         raise Http404
-    return FileResponse(
-        open(job.errors_path, "rb"),
-        as_attachment=True,  # noqa: SIM115
-        filename=f"loi-{job.pk}.xlsx",
-    )
+    try:
+        stream = open(job.errors_path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except OSError:  # the workbook was cleaned away with the upload
+        raise Http404 from None
+    return FileResponse(stream, as_attachment=True, filename=f"loi-{job.pk}.xlsx")

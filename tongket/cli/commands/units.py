@@ -6,16 +6,17 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from tongket.cli.base import CliError, database_ready, out, progress
+from tongket.cli.base import CliError, database_ready, gettext_noop, out, progress
 from tongket.domain.errors import DomainError
 from tongket.domain.vnformat import format_date_short, format_decimal, format_int, parse_date
 
+# Marked for translation here, translated where printed (the language is chosen at run time).
 LEVEL_WORDS = {
-    "province": "tỉnh, thành phố",
-    "district": "quận, huyện",
-    "ward": "phường, xã",
-    "neighbourhood": "khu phố, ấp",
-    "resident_group": "tổ dân phố",
+    "province": gettext_noop("tỉnh, thành phố"),
+    "district": gettext_noop("quận, huyện"),
+    "ward": gettext_noop("phường, xã"),
+    "neighbourhood": gettext_noop("khu phố, ấp"),
+    "resident_group": gettext_noop("tổ dân phố"),
 }
 
 
@@ -76,7 +77,7 @@ def cmd_count(args) -> int:
     out(_("Dưới %(root)s vào ngày %(day)s:") % {"root": args.root, "day": format_date_short(day)})
     for level, words in LEVEL_WORDS.items():
         if counts.get(level):
-            out(f"  {format_int(counts[level]):>7} {words}")
+            out(f"  {format_int(counts[level]):>7} {_(words)}")
     if not counts:
         out(_("  (không có đơn vị nào)"))
     return 0
@@ -104,15 +105,19 @@ def cmd_lineage(args) -> int:
         out(title)
         for s in steps:
             part = "" if s.whole else _(" (một phần)")
-            out(f"  {format_date_short(s.effective_on)}  {s.predecessor} → {s.successor}{part}"
-                f"  — {s.basis}")  # fmt: skip
+            out(
+                f"  {format_date_short(s.effective_on)}  {s.predecessor} → {s.successor}{part}"
+                f"  — {s.basis}"
+            )
         if not steps:
             out(_("  (không có)"))
     if args.on:
         day = _day(args.on)
         holders = unit_holders(actor, args.code, day)
-        out(_("Vào ngày %(day)s, địa bàn thuộc: %(who)s")
-            % {"day": format_date_short(day), "who": ", ".join(holders) or "—"})  # fmt: skip
+        out(
+            _("Vào ngày %(day)s, địa bàn thuộc: %(who)s")
+            % {"day": format_date_short(day), "who": ", ".join(holders) or "—"}
+        )
     return 0
 
 
@@ -150,17 +155,23 @@ def cmd_load_national(args) -> int:
         "unmapped": format_int(len(s.unmapped_wards)),
     }
     text = [
-        _("Dữ liệu đơn vị hành chính cả nước: đến 30/6/2025 có %(p_before)s tỉnh, thành phố, "
-          "%(d_before)s quận, huyện và %(w_before)s phường, xã, thị trấn; từ 01/7/2025 có "
-          "%(p_after)s tỉnh, thành phố, %(d_after)s quận, huyện và %(w_after)s phường, xã, đặc "
-          "khu; %(events)s sự kiện sắp xếp và %(edges)s quan hệ kế thừa."),
-        _("Lần này đã ghi %(units)s đơn vị, %(versions)s phiên bản, %(new_events)s sự kiện và "
-          "%(new_edges)s quan hệ kế thừa.")
+        _(
+            "Dữ liệu đơn vị hành chính cả nước: đến 30/6/2025 có %(p_before)s tỉnh, thành phố, "
+            "%(d_before)s quận, huyện và %(w_before)s phường, xã, thị trấn; từ 01/7/2025 có "
+            "%(p_after)s tỉnh, thành phố, %(d_after)s quận, huyện và %(w_after)s phường, xã, đặc "
+            "khu; %(events)s sự kiện sắp xếp và %(edges)s quan hệ kế thừa."
+        ),
+        _(
+            "Lần này đã ghi %(units)s đơn vị, %(versions)s phiên bản, %(new_events)s sự kiện và "
+            "%(new_edges)s quan hệ kế thừa."
+        )
         if s.changed
         else _("Dữ liệu đã có đủ, không có gì thay đổi."),
-        _("Bảng chuyển đổi nêu %(unknown)s mã phường, xã cũ không có trong danh mục cũ (bỏ qua) "
-          "và không nêu %(unmapped)s phường, xã cũ (không có đơn vị kế thừa)."),
+        _(
+            "Bảng chuyển đổi nêu %(unknown)s mã phường, xã cũ không có trong danh mục cũ (bỏ qua) "
+            "và không nêu %(unmapped)s phường, xã cũ (không có đơn vị kế thừa)."
+        ),
         _("Thời gian: %(seconds)s giây."),
-    ]  # fmt: skip
+    ]
     out(" ".join(part % figures for part in text))
     return 0
