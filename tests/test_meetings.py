@@ -173,6 +173,9 @@ def test_the_same_attendee_twice_is_refused(work):
         ({"kind": "mid_year", "period": "2024", "held_on": D(2024, 7, 4)}, "meeting.period"),
         ({"kind": "year_end", "period": "", "held_on": D(2025, 1, 4)}, "period.invalid"),
         ({"kind": "party", "held_on": D(2025, 1, 4)}, "meeting.kind"),
+        # Reached the database's positive check as an IntegrityError before.
+        ({"kind": "standing", "number": -1, "held_on": D(2024, 3, 1)}, "meeting.number"),
+        ({"kind": "thematic", "period": "năm ngoái", "held_on": D(2024, 3, 1)}, "period.invalid"),
     ],
 )
 def test_bad_meetings_are_refused(work, kwargs, code):
@@ -437,6 +440,8 @@ def test_api_assigns_a_task_and_refuses_a_deadline_before_the_meeting(client, wo
     assert done.status_code == 200 and done.json()["state"] == "done"
     listed = client.get(f"/api/v1/orgs/{work.a.pk}/tasks?on=2024-10-01").json()
     assert [t["state"] for t in listed] == ["done"]
+    too_far = client.get(f"/api/v1/orgs/{work.a.pk}/tasks/digest?days=400")
+    assert too_far.status_code == 400 and too_far.json()["error"]["code"] == "tasks.days"
 
 
 def test_pages_show_the_meeting_and_highlight_overdue_tasks(client, work):

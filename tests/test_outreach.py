@@ -133,8 +133,10 @@ def test_a_visit_to_a_neighbourhood_that_did_not_exist_that_day_is_refused(area)
         ({"body": "nobody"}, "activity.body"),
         ({"households": -3}, "outreach.negative"),
         ({"amount": Decimal("-1")}, "outreach.negative"),
+        ({"items": -1}, "outreach.negative"),
         ({"held_on": D(2020, 9, 1)}, "activity.leader_not_in_post"),
         ({"programme": "other"}, "activity.programme_org"),
+        ({"projects": "other"}, "activity.project_org"),
     ],
 )
 def test_other_bad_activities_are_refused(area, change, code):
@@ -152,6 +154,12 @@ def test_other_bad_activities_are_refused(area, change, code):
             "programme": services.programme_create(
                 actor=area.system, org=area.b, code="X", name="Của B"
             )
+        }
+    if change.get("projects") == "other":
+        change = {
+            "projects": [
+                services.project_create(actor=area.system, org=area.b, code="XB", name="Của B")
+            ]
         }
     args.update(change)
     logs, acts = ChangeLog.objects.count(), Activity.objects.count()
@@ -254,6 +262,12 @@ def test_cases_backlog_and_bad_case_dates(area):
     with pytest.raises(DomainError) as err:
         services.case_resolve(actor=s, case=c1, resolved_on=D(2023, 1, 1))
     assert err.value.code == "case.resolved_before_opened"
+    of_b = services.project_create(actor=s, org=area.b, code="XB", name="Dự án của B")
+    with pytest.raises(DomainError) as err:
+        services.case_open(
+            actor=s, org=area.a, kind="petition", title="X", opened_on=D(2024, 2, 1), project=of_b
+        )
+    assert err.value.code == "activity.project_org" and "Dự án của B" in err.value.message
     assert Case.objects.count() == cases
 
 
@@ -324,8 +338,17 @@ def test_api_coverage_and_page(client, area):
     assert len(body["weeks"]) == 27 and body["weeks_without_visit"] == 26
     bad = client.get(f"/api/v1/orgs/{area.a.pk}/outreach/coverage?programme=MTMKP&on=x")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "date.invalid"
+    unnamed = client.get(f"/api/v1/orgs/{area.a.pk}/outreach/coverage")
+    assert unnamed.status_code == 400 and unnamed.json()["error"]["code"] == "outreach.programme"
+    early = client.get(f"/api/v1/orgs/{area.a.pk}/outreach/coverage?programme=MTMKP&on=2023-06-01")
+    assert early.status_code == 400 and "01/01/2024" in early.json()["error"]["message"]
     page = client.get("/work/outreach/?as_of=2024-07-04").content.decode()
     assert "đã đến 1/3 khu phố" in page and "Chưa đến (2)" in page and "<svg" in page
+    # A day before the programme started: one clear line on the page, not a server error.
+    early = client.get("/work/outreach/?as_of=2023-06-01")
+    assert early.status_code == 200
+    assert "01/06/2023" in early.content.decode() and "01/01/2024" in early.content.decode()
+    assert "msg-error" in early.content.decode() and "đã đến" not in early.content.decode()
     client.force_login(area.bob)
     hidden = client.get(f"/api/v1/orgs/{area.a.pk}/outreach/coverage?programme=MTMKP")
     assert hidden.status_code == 404

@@ -11,6 +11,7 @@ from tongket.domain.meetings import (
     check_deadline,
     check_done,
     check_head,
+    check_soon_days,
     days_overdue,
     digest,
     meeting_title,
@@ -64,6 +65,11 @@ HEAD_ERRORS = [
     (MeetingHead("year_end", "X", period="năm ngoái"), date(2025, 1, 1), "period.invalid"),
     (MeetingHead("mid_year", "X", period="2024"), date(2024, 7, 1), "meeting.period"),
     (MeetingHead("congress", "X", 0), date(2024, 7, 1), "meeting.number"),
+    # Any kind: a number below 1 (the column is positive: it would be a database error), a
+    # period that does not exist (stored as typed, it would show as garbage).
+    (MeetingHead("standing", "X", -1), date(2024, 7, 1), "meeting.number"),
+    (MeetingHead("standing", "X", 0), date(2024, 7, 1), "meeting.number"),
+    (MeetingHead("thematic", "X", period="2024-H3"), date(2024, 7, 1), "period.invalid"),
 ]
 
 
@@ -142,3 +148,16 @@ def test_digest_orders_overdue_and_due_soon_by_deadline():
     assert d.overdue == (3, 2)
     assert d.due_soon == (5, 1)
     assert digest(tasks, D, soon_days=60).due_soon == (5, 1, 6)
+
+
+@pytest.mark.parametrize(
+    ("days", "ok"), [(0, True), (7, True), (90, True), (-1, False), (91, False)]
+)
+def test_how_far_ahead_the_digest_looks(days, ok):
+    if ok:
+        check_soon_days(days)
+        assert digest([TaskDates(1, date(2025, 3, 1))], date(2025, 3, 1), days).due_soon == (1,)
+        return
+    with pytest.raises(DomainError) as err:
+        digest([], date(2025, 3, 1), days)
+    assert err.value.code == "tasks.days" and str(days) in err.value.message

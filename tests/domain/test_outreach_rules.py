@@ -157,3 +157,9 @@ def test_negative_figures_refused():
     with pytest.raises(DomainError) as err:
         check_activity_figures(-1, None, None)
     assert err.value.code == "outreach.negative" and "số hộ" in err.value.message
+    # Items handed over (scholarships, houses): a negative count would reach the database's
+    # own check as a traceback.
+    check_activity_figures(0, 0, 0, 0)
+    with pytest.raises(DomainError) as err:
+        check_activity_figures(None, None, None, -2)
+    assert err.value.code == "outreach.negative" and "số suất" in err.value.message

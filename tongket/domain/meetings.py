@@ -78,6 +78,14 @@ def check_head(head: MeetingHead, held_on: date) -> None:
         )
     if head.kind in ("plenum", "congress") and not (head.number and head.number > 0):
         raise DomainError("meeting.number", "Hội nghị Ban Chấp hành và đại hội cần số lần thứ.")
+    if head.number is not None and head.number < 1:
+        raise DomainError(
+            "meeting.number",
+            f"Số lần thứ của hội nghị phải là số dương: {head.number}.",
+            {"value": head.number},
+        )
+    if head.period:  # any kind may name the period it covers; it must be one that exists
+        parse_period(head.period)
     if head.kind == "plenum" and head.term_number is None:
         raise DomainError("meeting.term", "Hội nghị Ban Chấp hành cần ghi khóa, nhiệm kỳ.")
     if head.kind in ("year_end", "mid_year"):
@@ -107,6 +115,8 @@ STATE_LABELS = {
     "cancelled": "Đã hủy",
 }
 DUE_SOON_DAYS = 7
+# The reminder looks at most a quarter ahead: beyond that "due soon" lists the whole plan.
+MAX_SOON_DAYS = 90
 
 
 def check_deadline(meeting_day: date, deadline: date | None) -> None:
@@ -179,7 +189,18 @@ class Digest:
     due_soon: tuple[int, ...]
 
 
+def check_soon_days(days: int) -> None:
+    """How far ahead the reminder looks: from 0 (today only) to MAX_SOON_DAYS days."""
+    if not 0 <= days <= MAX_SOON_DAYS:
+        raise DomainError(
+            "tasks.days",
+            f"Số ngày sắp đến hạn phải từ 0 đến {MAX_SOON_DAYS}: {days}.",
+            {"value": days, "max": MAX_SOON_DAYS},
+        )
+
+
 def digest(tasks: Iterable[TaskDates], on: date, soon_days: int = DUE_SOON_DAYS) -> Digest:
+    check_soon_days(soon_days)
     rows = list(tasks)
     state = {t.id: task_state(t.deadline, t.done_on, on, t.cancelled, soon_days) for t in rows}
     by_deadline = sorted(rows, key=lambda t: (t.deadline or date.max, t.id))

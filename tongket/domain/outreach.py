@@ -201,9 +201,16 @@ def missing_units_message(names: list[str], day: date) -> str:
     )
 
 
-def check_activity_figures(households, people, amount) -> None:
-    """Households, people and amounts are counts and sums: never negative."""
-    for label, value in (("số hộ", households), ("số người", people), ("số tiền", amount)):
+def check_activity_figures(households, people, amount, items=None) -> None:
+    """Households, people, items handed over and amounts are counts and sums: never
+    negative."""
+    figures = (
+        ("số hộ", households),
+        ("số người", people),
+        ("số suất, căn, phương tiện", items),
+        ("số tiền", amount),
+    )
+    for label, value in figures:
         if value is not None and value < 0:
             raise DomainError(
                 "outreach.negative",

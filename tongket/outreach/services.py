@@ -113,6 +113,18 @@ def _check_leaders(leaders: list[Position], day: date) -> None:
             )
 
 
+def _check_projects(projects: list[Project], org: PartyOrg) -> None:
+    """A record of the organization follows only the organization's own projects (another
+    office's project would show its work under the wrong committee)."""
+    if other := [p for p in projects if p.org_id != org.pk]:
+        raise DomainError(
+            "activity.project_org",
+            _("Dự án %(p)s không thuộc %(o)s.")
+            % {"p": ", ".join(p.name for p in other), "o": org.name},
+            {"projects": [p.code for p in other]},
+        )
+
+
 def _check_day(day: date) -> None:
     if day > timezone.localdate():
         raise DomainError(
@@ -153,11 +165,13 @@ def activity_record(
             "activity.programme_org",
             _("Chương trình %(p)s không thuộc %(o)s.") % {"p": programme.name, "o": org.name},
         )
+    projects = list(projects)
+    _check_projects(projects, org)
     _check_day(held_on)
     units, leaders = list(units), list(leaders)
     _check_units(units, held_on)
     _check_leaders(leaders, held_on)
-    check_activity_figures(households, people, amount)
+    check_activity_figures(households, people, amount, items)
     activity = Activity.objects.create(
         org=org,
         programme=programme,
@@ -173,7 +187,7 @@ def activity_record(
     )
     activity.units.set(units)
     activity.leaders.set(leaders)
-    activity.projects.set(list(projects))
+    activity.projects.set(projects)
     after = {
         **snapshot(activity),
         "units": [u.code for u in units],
@@ -203,6 +217,7 @@ def case_open(
     if kind not in Case.Kind.values:
         raise DomainError("case.kind", _("Loại vụ việc không hợp lệ: %(v)s.") % {"v": kind})
     title = _required(title, _("nội dung vụ việc"))
+    _check_projects([project] if project is not None else [], org)
     check_case_dates(opened_on, resolved_on, timezone.localdate())
     if unit is not None:
         _check_units([unit], opened_on)

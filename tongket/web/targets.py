@@ -78,9 +78,7 @@ def _today():
 
 
 def _view_row(actor, subject, row, period) -> dict:
-    from tongket.targets.models import Indicator
-
-    indicator = Indicator.objects.get(code=row.code)
+    indicator = selectors.indicator_by_code(actor, row.code)
     trend = selectors.indicator_trend(actor, subject, indicator, period.kind, period)
     history = []
     if row.record_id:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from tongket.domain.errors import DomainError
+from tongket.domain.meetings import STATES as TASK_STATES
 from tongket.meetings import selectors as meetings
 from tongket.outreach import selectors as outreach
 from tongket.web.shell import active_org, actor_of, page
-
-TASK_STATES = ("overdue", "due_soon", "open", "done", "done_late", "cancelled")
 
 
 def _day(request):
@@ -90,9 +90,12 @@ def coverage(request):
     programme = next((p for p in programmes if str(p.pk) == chosen), None)
     programme = programme or (programmes[0] if programmes else None)
     body = request.GET.get("body", "")
-    report = (
-        outreach.coverage_report(actor, programme, day, body=body or None) if programme else None
-    )
+    report = None
+    if programme:
+        try:
+            report = outreach.coverage_report(actor, programme, day, body=body or None)
+        except DomainError as exc:  # a day before the programme started
+            date_error = exc.message
     context = {
         "org": org,
         "programmes": programmes,
@@ -101,7 +104,6 @@ def coverage(request):
         "day": day,
         "date_error": date_error,
         "body": body,
-        "percent": round(100 * report.coverage.share, 2) if report and report.coverage.share else 0,
         "chart": week_chart(report.weeks) if report else None,
         "projects": outreach.project_work(actor, org) if org else [],
     }

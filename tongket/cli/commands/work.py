@@ -113,10 +113,13 @@ def cmd_overdue(args) -> int:
 
 
 def cmd_digest(args) -> int:
+    from tongket.domain.meetings import check_soon_days
     from tongket.meetings.selectors import tasks_digest
 
-    if not 0 <= args.days <= 90:
-        raise CliError(_("--days phải từ 0 đến 90."))
+    try:
+        check_soon_days(args.days)
+    except DomainError as exc:  # the message names the option the user typed
+        raise CliError(f"--days: {exc.message}") from None
     day = _day(args.on)
     actor, org = _context(args, "tasks")
     report = tasks_digest(actor, org, day, args.days)
