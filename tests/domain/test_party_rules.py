@@ -133,3 +133,22 @@ def test_probation_ends_twelve_months_after_the_ceremony():
 @pytest.mark.parametrize("n, text", [(1, "I"), (4, "IV"), (12, "XII"), (13, "XIII"), (25, "XXV")])
 def test_roman(n, text):
     assert roman(n) == text
+
+
+# §9 item 8: who heads an organization, from the title of a post.
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("Bí thư Chi bộ Khu phố 1", True),
+        ("BÍ THƯ ĐẢNG ỦY", True),
+        ("  bí thư", True),
+        ("Phó Bí thư Thường trực Quận ủy", False),
+        ("Chủ tịch UBND phường", False),
+        ("Ủy viên Ban Thường vụ, Bí thư Chi bộ", False),
+        ("", False),
+    ],
+)
+def test_is_head_title(title, head):
+    from tongket.domain.party import is_head_title
+
+    assert is_head_title(title) is head

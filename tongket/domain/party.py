@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tongket.domain.errors import DomainError
+from tongket.domain.text import fold
 from tongket.domain.vnformat import format_date_short
 
 # Which kinds may sit directly under which (None: a top organization).
@@ -165,3 +166,9 @@ def check_one_place(periods: list[tuple[date, date | None, str]], name: str) -> 
                 f"{name} sinh hoạt chính thức ở hai tổ chức cùng ngày {format_date_short(start_b)}"
                 f" ({org_a} và {org_b}).",
             )
+
+
+def is_head_title(title: str) -> bool:
+    """Whether a post's title makes its holder the head (người đứng đầu) of the organization:
+    its secretary ("Bí thư Chi bộ…"), not a deputy ("Phó Bí thư…") (§9 item 8)."""
+    return fold(title).startswith("bi thu")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tongket.core.actor import Actor
 from tongket.domain.errors import DomainError
 from tongket.domain.evaluation import Context, Level, Unclassified, rule_by_code
+from tongket.domain.party import is_head_title
 from tongket.domain.text import fold
 from tongket.evaluation.models import Discipline, Evaluation, EvaluationRound
 from tongket.evaluation.services import (
@@ -125,7 +126,7 @@ def _heads(member_ids, year: int) -> dict[int, int]:
     return {
         m: o
         for m, o, title in rows.values_list("member_id", "org_id", "title")
-        if fold(title).startswith("bi thu")
+        if is_head_title(title)
     }
 
 

@@ -317,7 +317,7 @@ class _Activities(_Planner):
         outreach_services._check_units(units, r.held_on)
         outreach_services._check_leaders(leaders, r.held_on)
         try:
-            check_activity_figures(r.households, r.people, r.amount)
+            check_activity_figures(r.households, r.people, r.amount, r.items)
         except DomainError as exc:
             raise apply.Refused("households", exc.message) from None
         write = partial(
