@@ -120,6 +120,16 @@ BAD = {
         lambda c: [row("excellent", member=c.anh)],
         "evaluation.excellent_flags",
     ),
+    "an archived result with an unknown level": (
+        2024,
+        lambda c: [row("giỏi lắm", member=c.anh, archived=True)],
+        "evaluation.level",
+    ),
+    "an archived result with a share out of range": (
+        2024,
+        lambda c: [row("good", member=c.anh, flags={"share_exceeded": "7"}, archived=True)],
+        "evaluation.number",
+    ),
     "no deciding body": (
         2024,
         lambda c: [ResultRow(level="good", member=c.anh, reviewed_on=D(2024, 12, 1))],
@@ -153,6 +163,14 @@ def test_a_locked_round_refuses_results(cast, system, rnd):
         round_reopen(actor=system, rnd=rnd, reason="  ")
     round_reopen(actor=system, rnd=rnd, reason="Sai sót khi nhập")
     assert results_record(actor=system, rnd=rnd, rows=[row("good", member=cast.anh)]) == 1
+
+
+def test_a_level_written_as_offices_write_it_is_stored_as_its_code(cast, system, rnd):
+    # The rules read "HTTNV" as good: the stored result must too (it once raised ValueError).
+    rows = [row("HTTNV", member=cast.anh), row("Hoàn thành nhiệm vụ", org=cast.a1a)]
+    assert results_record(actor=system, rnd=rnd, rows=rows) == 2
+    assert Evaluation.objects.get(member=cast.anh).level == "good"
+    assert Evaluation.objects.get(org=cast.a1a).level == "completed"
 
 
 def test_archived_results_are_kept_with_warnings(cast, system):
@@ -655,6 +673,27 @@ def test_api_confirms_the_eligible_into_a_decision(client, cast, system):
     assert again.json()["error"]["code"] == "award.duplicate"
     outsider = call("post", f"/orgs/{cast.a.pk}/awards", {**decision, "member_ids": [cast.be.pk]})
     assert outsider.status_code == 404  # B's member is not A's to award
+
+
+def test_cli_refuses_a_streak_outside_two_to_ten_years(capsys, cast):
+    code, _out, err = cli(
+        capsys, "awards", "eligible", "--org", "A", "--year", "2024", "--streak", "1"
+    )
+    assert code == 1 and "từ 2 đến 10" in err and "Traceback" not in err
+
+
+def test_api_refuses_a_streak_outside_two_to_ten_years(client, cast):
+    call = _api(client, cast.alice)
+    for years in (1, 11):
+        refused = call("get", f"/orgs/{cast.a.pk}/evaluation/2024/streaks?years={years}")
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "evaluation.streak"
+    assert call("get", f"/orgs/{cast.a.pk}/evaluation/2024/streaks?years=2").status_code == 200
+    # A category whose issuing body is set on each decision has none to show either side.
+    listed = call("get", f"/orgs/{cast.a.pk}/awards/2024/eligible?category=propaganda")
+    body = listed.json()
+    assert listed.status_code == 200 and body["issuing_body_until_2025_06_30"] is None
+    assert body["issuing_body_from_2025_07_01"] is None
 
 
 def test_api_awards_badges_and_lists_them(client, cast):

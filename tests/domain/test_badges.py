@@ -8,8 +8,10 @@ from tongket.domain.errors import DomainError
 from tongket.domain.evaluation import add_months
 from tongket.domain.evaluation.awards import (
     DEFAULT_CATEGORIES,
+    awarding_bodies_either_side,
     awarding_body,
     category,
+    check_streak_years,
 )
 from tongket.domain.evaluation.badges import (
     AWARD_DAYS,
@@ -205,6 +207,28 @@ def test_awarding_body(kind, decided, extra, body):
 def test_awarding_body_refused(kind, decided):
     with pytest.raises(DomainError):
         awarding_body(kind, decided)
+
+
+@pytest.mark.parametrize(
+    "kind, before, after",
+    [
+        ("five_years_certificate", "Ban Thường vụ Quận ủy", "Ban Thường vụ Đảng ủy phường"),
+        ("in_year_grassroots_org", "Ban Thường vụ Quận ủy", "Ban Thường vụ Đảng ủy phường"),
+        ("five_years_merit", "Ban Thường vụ Thành ủy", "Ban Thường vụ Thành ủy"),
+    ],
+)
+def test_awarding_bodies_either_side_of_the_two_tier_government(kind, before, after):
+    assert awarding_bodies_either_side(kind) == ((D(2025, 6, 30), before), (D(2025, 7, 1), after))
+
+
+@pytest.mark.parametrize("years, ok", [(1, False), (2, True), (5, True), (10, True), (11, False)])
+def test_streak_years_accepted(years, ok):
+    if ok:
+        assert check_streak_years(years) == years
+    else:
+        with pytest.raises(DomainError) as caught:
+            check_streak_years(years)
+        assert caught.value.code == "evaluation.streak" and str(years) in caught.value.message
 
 
 # The default award categories: the three of §2.1 and the five fields of F14.

@@ -350,13 +350,11 @@ def evaluation_validation(request, org_id: int, year: int):
 )
 def evaluation_streaks(request, org_id: int, year: int, years: int = 5):
     """Organizations and members rated excellent in each of `years` years ending in `year`."""
+    from tongket.domain.evaluation.awards import check_streak_years
     from tongket.evaluation.selectors import streaks
 
     who = actor(request)
-    if not 2 <= years <= 10:
-        from tongket.domain.errors import DomainError
-
-        raise DomainError("evaluation.streak", "Số năm liền phải từ 2 đến 10.")
+    check_streak_years(years)
     found = streaks(who, party.org_get(who, org_id), year, years)
     party.log_member_list(who, f"streak {org_id} {year}", len(found.members))
     return {
@@ -422,9 +420,7 @@ def evaluation_round_open(request, org_id: int, payload: RoundIn):
 def award_eligible(request, org_id: int, year: int, category: str = "excellent_5_years"):
     """Who may be named in a decision of the category for the year (a streak ending in the
     year, less those already awarded), and the issuing body on each side of 1/7/2025."""
-    import datetime as dt
-
-    from tongket.domain.evaluation.awards import awarding_body
+    from tongket.domain.evaluation.awards import awarding_bodies_either_side
     from tongket.domain.evaluation.awards import category as award_category
     from tongket.evaluation.selectors import award_eligible as eligible_of
 
@@ -432,13 +428,16 @@ def award_eligible(request, org_id: int, year: int, category: str = "excellent_5
     found = eligible_of(who, party.org_get(who, org_id), category, year)
     party.log_member_list(who, f"award eligible {org_id} {year}", len(found.members))
     kind = award_category(category).body_kind
+    (_last, before), (_first, after) = (
+        awarding_bodies_either_side(kind) if kind else ((None, None), (None, None))
+    )
     return {
         "category": found.code,
         "name": found.name,
         "year": year,
         "streak_years": found.streak_years,
-        "issuing_body_until_2025_06_30": kind and awarding_body(kind, dt.date(2025, 6, 30)),
-        "issuing_body_from_2025_07_01": kind and awarding_body(kind, dt.date(2025, 7, 1)),
+        "issuing_body_until_2025_06_30": before,
+        "issuing_body_from_2025_07_01": after,
         "orgs": [{"id": pk, "name": name} for pk, name in found.orgs],
         "members": [
             {"id": pk, "card_number": card, "full_name": name} for pk, card, name in found.members

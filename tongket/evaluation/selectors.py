@@ -25,7 +25,7 @@ from tongket.domain.evaluation import (
     streak_lengths,
     tally,
 )
-from tongket.domain.evaluation.badges import badges_due, next_award_day, party_age_years
+from tongket.domain.evaluation.badges import badges_due, next_award_day
 from tongket.domain.timeline import Snapshot
 from tongket.evaluation.models import (
     AwardDecision,
@@ -38,6 +38,7 @@ from tongket.evaluation.services import (
     ResultRow,
     _result,
     _subject,
+    member_age_on,
     member_statuses,
     quota_settings,
     round_day,
@@ -443,19 +444,12 @@ class BadgeDue:
 def badges_due_list(actor: Actor, committee: PartyOrg, on: dt.date) -> list[BadgeDue]:
     """Members of the committee's tree due a party badge at the next award day after `on`
     (§9 items 16–18; exempted members stay eligible)."""
-    from tongket.party.selectors import GAP_STATUSES
-
     award_day = next_award_day(on)
     previous_day = _previous_award_day(award_day)
     members = members_on(actor, committee, on).prefetch_related("badges", "status_periods")
     due = []
     for m in members:
-        gaps = [
-            (p.valid_from, p.valid_to or award_day)
-            for p in m.status_periods.all()
-            if p.status in GAP_STATUSES
-        ]
-        age_on = party_age_years(m.decided_on, m.admitted_on, m.confirmed_on, gaps)
+        age_on = member_age_on(m, award_day)  # as badge_award judges it
         milestones = badges_due(age_on, {b.milestone for b in m.badges.all()}, award_day)
         # Only milestones reached since the previous award day: an older one without a badge
         # record is a gap in the records, listed by the records check, not a new award.
@@ -500,7 +494,7 @@ def round_progress(actor: Actor, rnd: EvaluationRound, today: dt.date) -> list[O
     """The grassroots organizations of the round: how far each has come, and who is late."""
     from tongket.evaluation.models import RoundState
 
-    day = year_end(rnd.year)
+    day = round_day(rnd)  # the tree the round is judged on (a quarter's last day, or 31/12)
     groups = org_groups(rnd.committee, day)
     snap = org_subtree(rnd.committee, day)
     states = dict(RoundState.objects.filter(round=rnd).values_list("org_id", "status"))
@@ -529,9 +523,10 @@ def round_progress(actor: Actor, rnd: EvaluationRound, today: dt.date) -> list[O
 
 
 def branch_results(actor: Actor, rnd: EvaluationRound, org: PartyOrg) -> list[tuple]:
-    """The members of a branch at the end of the year with their result in the round (for
-    the entry grid): (member, evaluation or None)."""
-    members = list(members_on(actor, org, year_end(rnd.year)).order_by("name_sort"))
+    """The members of a branch on the round's day (as results_record places them: the end of
+    the year, or of the quarter) with their result in the round (for the entry grid):
+    (member, evaluation or None)."""
+    members = list(members_on(actor, org, round_day(rnd)).order_by("name_sort"))
     found = {e.member_id: e for e in Evaluation.objects.filter(round=rnd, member__in=members)}
     return [(m, found.get(m.pk)) for m in members]
 

@@ -30,6 +30,7 @@ from tongket.domain.evaluation import (
     check_rule_choice,
     default_settings,
     has_errors,
+    parse_level,
     quarter_end,
     rule_by_code,
     rule_for_year,
@@ -272,6 +273,9 @@ def check_row(
             "evaluation.deciding_body", _("Thiếu cấp quyết định xếp loại (§9 mục 1).")
         )
     if row.archived:
+        # The rules are not applied, but the shape is (a level, a reason, numbers in range):
+        # the validation report reads every stored row back through Result.
+        _result(rnd, row)
         return
     rule = rule_by_code(rnd.rule_version)
     if org_levels is None:
@@ -307,11 +311,11 @@ def results_record(*, actor: Actor, rnd: EvaluationRound, rows: list[ResultRow])
             check_row(
                 rnd, row, statuses.get(row.member.pk, frozenset()) if row.member else frozenset()
             )
+            objs.append(_evaluation(rnd, row, unit_org_id))
         except DomainError as exc:
             raise DomainError(
                 exc.code, _("Dòng %(n)d: %(m)s") % {"n": index, "m": exc.message}, exc.details
             ) from None
-        objs.append(_evaluation(rnd, row, unit_org_id))
     _editable(rnd, {o.unit_org_id for o in objs})
     places = PartyOrg.objects.select_related("unit").in_bulk({o.unit_org_id for o in objs})
     for org in places.values():
@@ -401,7 +405,10 @@ def _place(row: ResultRow, unit_org_id: int | None, inside: set[int], rnd) -> No
 
 
 def _evaluation(rnd: EvaluationRound, row: ResultRow, unit_org_id: int) -> Evaluation:
-    level = Level(row.level).value if row.level else ""
+    # The level as offices write it ("HTXSNV", "Hoàn thành tốt nhiệm vụ"…), as the rules read
+    # it; an archived row, which the rules do not check, is refused here if it is no level.
+    level = parse_level(row.level) if row.level else None
+    level = level.value if level else ""
     return Evaluation(
         round=rnd,
         year=rnd.year,
@@ -471,7 +478,7 @@ def results_approve(*, actor: Actor, rnd: EvaluationRound, org: PartyOrg) -> Rou
 def _children_submitted(rnd: EvaluationRound, org: PartyOrg) -> None:
     from tongket.party.selectors import org_subtree
 
-    below = set(org_subtree(org, year_end(rnd.year)).nodes) - {org.pk}
+    below = set(org_subtree(org, round_day(rnd)).nodes) - {org.pk}
     with_results = set(
         Evaluation.objects.filter(round=rnd, org_id__in=below).values_list("org_id", flat=True)
     )

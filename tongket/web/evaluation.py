@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from tongket.core.errors import NotFoundError, PermissionDeniedError
 from tongket.domain.errors import DomainError
 from tongket.domain.evaluation import Level
-from tongket.domain.evaluation.awards import DEFAULT_CATEGORIES, awarding_body
+from tongket.domain.evaluation.awards import DEFAULT_CATEGORIES, awarding_bodies_either_side
 from tongket.domain.evaluation.awards import category as award_category
 from tongket.evaluation import selectors as ev
 from tongket.evaluation import services
@@ -345,13 +345,14 @@ def award_new(request, pk: int):
 
 def _bodies(spec) -> list[tuple[str, str]]:
     """The issuing body on each side of 1/7/2025 (§9 item 15), to show before a date is set."""
-    import datetime as dt
+    from tongket.domain.vnformat import format_date_short
 
     if not spec.body_kind:
         return []
+    (last, before), (first, after) = awarding_bodies_either_side(spec.body_kind)
     return [
-        (_("đến 30/6/2025"), awarding_body(spec.body_kind, dt.date(2025, 6, 30))),
-        (_("từ 1/7/2025"), awarding_body(spec.body_kind, dt.date(2025, 7, 1))),
+        (_("đến %(d)s") % {"d": format_date_short(last)}, before),
+        (_("từ %(d)s") % {"d": format_date_short(first)}, after),
     ]
 
 

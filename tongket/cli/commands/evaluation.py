@@ -144,10 +144,10 @@ def _delta(now: int, before: int) -> str:
 
 
 def cmd_eligible(args) -> int:
+    from tongket.domain.evaluation.awards import check_streak_years
     from tongket.evaluation.selectors import streaks
 
-    if not 2 <= args.streak <= 10:
-        raise CliError(_("--streak phải từ 2 đến 10 năm."))
+    check_streak_years(args.streak)
     actor, org = _context(args)
     found = streaks(actor, org, args.year, args.streak)
     out(

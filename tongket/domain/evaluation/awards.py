@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from tongket.domain.errors import DomainError
 
@@ -43,6 +43,31 @@ def awarding_body(
         f'Loại khen thưởng không hợp lệ: "{kind}". Các loại: {", ".join(AWARD_KINDS)}.',
         {"value": kind, "accepted": list(AWARD_KINDS)},
     )
+
+
+def awarding_bodies_either_side(kind: str) -> tuple[tuple[date, str], tuple[date, str]]:
+    """The body that signs an award of ``kind`` decided on the last day of the districts and on
+    the first day of the two-tier government, to show before a date is set: ((30/6/2025, body),
+    (1/7/2025, body))."""
+    last = TWO_TIER_FROM - timedelta(days=1)
+    return (last, awarding_body(kind, last)), (TWO_TIER_FROM, awarding_body(kind, TWO_TIER_FROM))
+
+
+# The streak lengths an eligibility list may be asked for by hand (CLI, API): one year is the
+# year's own result, not a streak; the upper bound is the one those entry points always had.
+STREAK_YEARS = range(2, 11)
+
+
+def check_streak_years(years: int) -> int:
+    """Refuses a streak length outside :data:`STREAK_YEARS`."""
+    if years not in STREAK_YEARS:
+        raise DomainError(
+            "evaluation.streak",
+            f"Số năm liền phải từ {STREAK_YEARS.start} đến {STREAK_YEARS.stop - 1}, "
+            f"nhận được {years}.",
+            {"value": years},
+        )
+    return years
 
 
 def _superior_standing_committee(on: date) -> str:
