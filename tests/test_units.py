@@ -172,6 +172,28 @@ def test_legal_basis_is_read(chain):
     assert chain["basis"].signed_on == D(2024, 12, 1)
 
 
+def test_a_corrected_basis_is_audited_and_needs_every_unit_in_scope(chain, system, cast):
+    from tests.conftest import actor_for
+    from tongket.core.errors import PermissionDeniedError
+    from tongket.core.models import ChangeLog
+    from tongket.registry.services import unit_event_basis_set
+
+    event, units = chain["first"], [chain["wa"], chain["wb"], chain["wab"]]
+    logs = ChangeLog.objects.count()
+    with pytest.raises(PermissionDeniedError):  # alice edits organization A, not these units
+        unit_event_basis_set(
+            actor=actor_for(cast.alice), event=event, units=units, basis="Nghị quyết 2/NQ-X"
+        )
+    event.refresh_from_db()
+    assert event.basis == chain["basis"] and ChangeLog.objects.count() == logs
+    unit_event_basis_set(
+        actor=system, event=event, units=units, basis="Nghị quyết 2/NQ-TEST ngày 02/12/2024"
+    )
+    event.refresh_from_db()
+    assert event.basis.number == "2/NQ-TEST"
+    assert ChangeLog.objects.filter(action="update", object_type="registry.unitevent").exists()
+
+
 # --- bad input: a clear message, nothing written -------------------------------------------
 def _unchanged(before):
     assert (

@@ -25,9 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
-from tongket.core.audit import record_change, snapshot
 from tongket.core.errors import PermissionDeniedError
-from tongket.core.permissions import require
 from tongket.domain.errors import DomainError
 from tongket.domain.legal import parse_legal_basis
 from tongket.domain.vnformat import format_date_short, format_int
@@ -78,6 +76,7 @@ from tongket.registry.services import (
     basis_for,
     unit_close,
     unit_create,
+    unit_event_basis_set,
     unit_event_record,
     unit_version_add,
     unit_version_update,
@@ -463,12 +462,7 @@ def _apply_event(r: EventRow, actor: Actor, units: dict[str, AdminUnit]) -> str:
         return CREATE
     if found.basis.text == parse_legal_basis(r.legal_basis).text:
         return UNCHANGED
-    for unit in [*sources, *targets]:
-        require(actor, "edit", unit.scope_target())
-    before = snapshot(found)
-    found.basis = basis_for(r.legal_basis)
-    found.save(update_fields=["basis"])
-    record_change(actor, "update", found, before=before, after=snapshot(found))
+    unit_event_basis_set(actor=actor, event=found, units=[*sources, *targets], basis=r.legal_basis)
     return UPDATE
 
 

@@ -258,6 +258,21 @@ def _check_event_dates(sources, targets, effective_on: date) -> None:
 
 
 @transaction.atomic
+def unit_event_basis_set(
+    *, actor: Actor, event: UnitEvent, units: list[AdminUnit], basis: str
+) -> UnitEvent:
+    """Replaces the legal basis of a recorded reorganization (a corrected citation), for an
+    actor who may edit every unit it touches (`units`, as unit_event_record takes them)."""
+    for unit in units:
+        require(actor, "edit", unit.scope_target())
+    before = snapshot(event)
+    event.basis = basis_for(basis)
+    event.save(update_fields=["basis"])
+    record_change(actor, "update", event, before=before, after=snapshot(event))
+    return event
+
+
+@transaction.atomic
 def unit_event_record(
     *,
     actor: Actor,
