@@ -20,6 +20,8 @@ def test_entry_grid_saves_levels_and_the_dashboard_counts_them(client, cast, rnd
     url = f"/evaluation/{rnd.pk}/org/{cast.a1a.pk}/"
     page = client.get(url).content.decode()
     assert "Đặng Thị Ánh" in page and 'name="level-' in page
+    # "On time" is the user's to tick: a member without a result starts unticked.
+    assert f'name="ontime-{cast.anh.pk}" type="checkbox">' in page
     client.post(
         url,
         {
@@ -30,6 +32,8 @@ def test_entry_grid_saves_levels_and_the_dashboard_counts_them(client, cast, rnd
         },
     )
     assert Evaluation.objects.get(member=cast.anh).level == "good"
+    again = client.get(url).content.decode()
+    assert f'name="ontime-{cast.anh.pk}" type="checkbox" checked>' in again
     board = client.get(f"/evaluation/{rnd.pk}/").content.decode()
     assert "<svg" in board and "Báo cáo kiểm tra quy định" in board
     assert "trễ hạn" in board  # A1 has not submitted after 20/12/2024
