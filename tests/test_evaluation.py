@@ -165,6 +165,22 @@ def test_a_locked_round_refuses_results(cast, system, rnd):
     assert results_record(actor=system, rnd=rnd, rows=[row("good", member=cast.anh)]) == 1
 
 
+def test_locking_and_reopening_audit_every_organizations_state(cast, system, rnd):
+    results_record(actor=system, rnd=rnd, rows=[row("good", org=cast.a1a)])
+    results_submit(actor=system, rnd=rnd, org=cast.a1a)
+    results_approve(actor=system, rnd=rnd, org=cast.a1a)
+    states = ChangeLog.objects.filter(object_type="evaluation.roundstate")
+    before = states.count()
+    round_lock(actor=system, rnd=rnd)
+    locked = states.order_by("-id").first()
+    assert states.count() == before + 1 and locked.after["status"] == "locked"
+    assert locked.scope_org_path == cast.a1a.path
+    round_reopen(actor=system, rnd=rnd, reason="Sai sót khi nhập")
+    reopened = states.order_by("-id").first()
+    assert states.count() == before + 2 and reopened.after["status"] == "draft"
+    assert reopened.after["reopen_reason"] == "Sai sót khi nhập"
+
+
 def test_a_level_written_as_offices_write_it_is_stored_as_its_code(cast, system, rnd):
     # The rules read "HTTNV" as good: the stored result must too (it once raised ValueError).
     rows = [row("HTTNV", member=cast.anh), row("Hoàn thành nhiệm vụ", org=cast.a1a)]

@@ -502,11 +502,22 @@ def round_lock(*, actor: Actor, rnd: EvaluationRound) -> EvaluationRound:
     pending = rnd.states.exclude(status__in=("approved", "locked"))
     if name := pending.values_list("org__name", flat=True).first():
         raise DomainError("evaluation.state", _("%(org)s chưa được phê duyệt.") % {"org": name})
-    rnd.states.update(status=RoundState.Status.LOCKED)
+    _states_set(actor, rnd, status=RoundState.Status.LOCKED)
     rnd.locked = True
     rnd.save(update_fields=["locked"])
     record_change(actor, "update", rnd, after={"locked": True})
     return rnd
+
+
+def _states_set(actor: Actor, rnd: EvaluationRound, **values) -> None:
+    """Every organization's state of the round at once, with one audit row per state (each
+    lies in its organization's scope)."""
+    states = list(rnd.states.select_related("org__unit"))
+    rnd.states.update(**values)
+    for state in states:
+        for name, value in values.items():
+            setattr(state, name, value)
+    record_changes_bulk(actor, "update", states, [snapshot(s) for s in states])
 
 
 @transaction.atomic
@@ -515,7 +526,7 @@ def round_reopen(*, actor: Actor, rnd: EvaluationRound, reason: str) -> Evaluati
     require(actor, "approve", rnd.scope_target())
     if not reason.strip():
         raise DomainError("evaluation.reason", _("Mở lại đợt đánh giá cần ghi rõ lý do."))
-    rnd.states.update(status=RoundState.Status.DRAFT, reopen_reason=reason.strip()[:300])
+    _states_set(actor, rnd, status=RoundState.Status.DRAFT, reopen_reason=reason.strip()[:300])
     rnd.locked = False
     rnd.save(update_fields=["locked"])
     record_change(actor, "update", rnd, after={"locked": False}, purpose=reason[:200])
