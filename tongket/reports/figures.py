@@ -68,6 +68,7 @@ class UnitChange:
     basis: tuple[str, ...]
     before: dict[str, int]
     after: dict[str, int]
+    affected: int = 0  # units under the organization's unit touched by the events that day
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,35 @@ class CoverageFigures:
 
 
 @dataclass(frozen=True)
+class MemberFigures:
+    """Members of the tree (with an official membership) the day before the period and on its
+    last day, and those admitted to the Party in the period who are in the tree at its end."""
+
+    at_start: int
+    at_end: int
+    admitted: int
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """The meeting that reviewed the period (its `period` field names it)."""
+
+    title: str
+    held_on: dt.date
+    number: int | None = None  # "Hội nghị lần thứ 25"
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    """A task given by the review meeting (or in the period) for the time ahead."""
+
+    title: str
+    owner: str
+    deadline: dt.date | None
+    state: str
+
+
+@dataclass(frozen=True)
 class ReviewFigures:
     """The figures of one review (INTERCHANGE.md "Review figures as JSON", extended)."""
 
@@ -136,6 +166,9 @@ class ReviewFigures:
     awards: tuple[AwardFigures, ...]
     indicators: tuple[IndicatorFigures, ...] = ()
     outreach: tuple[CoverageFigures, ...] = ()
+    members: MemberFigures | None = None
+    meeting: MeetingFigures | None = None
+    tasks: tuple[TaskFigures, ...] = ()
     missing: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict:
@@ -205,6 +238,9 @@ def review_figures(
         awards=_awards(actor, org, period, missing),
         indicators=_indicators(actor, org, period, missing),
         outreach=_outreach(actor, org, as_of, missing),
+        members=_members(actor, org, period, as_of),
+        meeting=(meeting := _meeting(actor, org, period)),
+        tasks=_tasks(actor, org, period, meeting, as_of, missing),
         missing=tuple(missing),
     )
 
@@ -299,7 +335,7 @@ def _changes(actor, unit, period: Period) -> list[UnitChange]:
     from django.db.models import Q
 
     from tongket.registry.models import UnitEvent
-    from tongket.registry.selectors import unit_counts_on
+    from tongket.registry.selectors import unit_counts_on, units_affected
 
     events = UnitEvent.objects.filter(
         Q(effective_on__range=(period.start, period.end))
@@ -313,7 +349,8 @@ def _changes(actor, unit, period: Period) -> list[UnitChange]:
         before = _level_counts(unit_counts_on(actor, unit, day - dt.timedelta(days=1)))
         after = _level_counts(unit_counts_on(actor, unit, day))
         if before != after:
-            found.append(UnitChange(day, tuple(sorted(bases)), before, after))
+            touched = len(units_affected(actor, unit.code, day))
+            found.append(UnitChange(day, tuple(sorted(bases)), before, after, touched))
     return found
 
 
@@ -391,3 +428,40 @@ def _outreach(actor, org, as_of: dt.date, missing: list[str]) -> tuple[CoverageF
     if not rows:
         missing.append(_("Chưa có hoạt động dân vận (thăm khu phố) nào được ghi nhận."))
     return tuple(rows)
+
+
+def _members(actor, org: PartyOrg, period: Period, as_of: dt.date) -> MemberFigures | None:
+    from tongket.party.selectors import members_on
+
+    at_end = members_on(actor, org, as_of)
+    if not at_end.exists():
+        return None
+    return MemberFigures(
+        at_start=members_on(actor, org, period.start - dt.timedelta(days=1)).count(),
+        at_end=at_end.count(),
+        admitted=at_end.filter(admitted_on__range=(period.start, as_of)).count(),
+    )
+
+
+def _meeting(actor, org: PartyOrg, period: Period) -> MeetingFigures | None:
+    from tongket.meetings.selectors import meetings_visible
+
+    found = meetings_visible(actor).filter(org=org, period=period.code).order_by("held_on").first()
+    return MeetingFigures(found.title, found.held_on, found.number) if found else None
+
+
+def _tasks(actor, org, period: Period, meeting, as_of, missing) -> tuple[TaskFigures, ...]:
+    """Tasks given by the review meeting; without one, those assigned in the period."""
+    from tongket.meetings.selectors import tasks_of
+
+    day = meeting.held_on if meeting else as_of
+    rows = [
+        r
+        for r in tasks_of(actor, org, day)
+        if (meeting and r.source == meeting.title)
+        or (not meeting and period.start <= r.assigned_on <= as_of)
+    ]
+    if not rows:
+        missing.append(_("Chưa có nhiệm vụ nào được giao cho kỳ tới."))
+    rows.sort(key=lambda r: (r.deadline or dt.date.max, r.id))
+    return tuple(TaskFigures(r.title, r.owner, r.deadline, r.state) for r in rows)
