@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tongket.targets",
     "tongket.outreach",
     "tongket.meetings",
+    "tongket.reports",
     "tongket.web",
 ]
 

@@ -34,7 +34,7 @@ class Paragraph:
 
     @property
     def source(self) -> str:
-        return "".join("{%s}" % s.figure if s.figure else s.text for s in self.spans)
+        return "".join(f"{{{s.figure}}}" if s.figure else s.text for s in self.spans)
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,11 @@ def facts_of(figures: ReviewFigures) -> dict[str, Fact]:
     if figures.evaluation is not None:
         _evaluation(add, "evaluation", figures.evaluation)
     if figures.members is not None:
+        m = figures.members
         for name in ("at_start", "at_end", "admitted"):
-            add(f"members.{name}", getattr(figures.members, name), _MEMBER_LABELS[name])
+            add(f"members.{name}", getattr(m, name), _MEMBER_LABELS[name])
+        # Differences are printed without their sign ("tăng 308"): the words carry it.
+        add("members.change", abs(m.at_end - m.at_start), "chênh lệch đảng viên so với đầu kỳ")
     if figures.units is not None:
         _units(add, figures.units)
     if figures.meeting is not None:
@@ -111,6 +114,13 @@ def _evaluation(add, prefix: str, e) -> None:
         add(f"{prefix}.streaks.members", s.members, f"đảng viên xuất sắc {s.years} năm liền")
     if e.previous is not None:
         _evaluation(add, f"{prefix}.previous", e.previous)
+        for group, label in _GROUP_LABELS.items():
+            now, before = getattr(e, group).excellent, getattr(e.previous, group).excellent
+            add(
+                f"{prefix}.change.{group}.excellent",
+                abs(now - before),
+                f"chênh lệch {label} hoàn thành xuất sắc nhiệm vụ so với năm {e.previous.year}",
+            )
 
 
 def _units(add, u) -> None:
@@ -132,4 +142,3 @@ def _units(add, u) -> None:
 def fact_keys(figures: ReviewFigures) -> set[str]:
     """The placeholders an edited draft may use."""
     return set(facts_of(figures))
-
