@@ -86,3 +86,47 @@ def test_an_edit_for_a_period_not_begun_is_refused(cast):
     future = str(dt.date.today().year + 2)
     with pytest.raises(DomainError, match="chưa bắt đầu"):
         draft_save(actor=actor_for(cast.alice), org=cast.a, period=future, sections={})
+
+
+def _url(org="A", period="2024"):
+    return f"/bao-cao/{org}/{period}/soan-thao/"
+
+
+def test_the_editor_shows_the_placeholders_and_saves_a_version(cast, rated, as_user):  # noqa: F811
+    client = as_user(cast.alice)
+    page = client.get(_url()).content.decode()
+    assert "{evaluation.members.excellent}" in page  # the generated text, in its editable form
+    answer = client.post(_url(), {"section-party": EDIT, "number": "15", "note": "Bản 1"})
+    assert answer.status_code == 302
+    draft = ReportDraft.objects.get()
+    assert (draft.version, draft.number, draft.sections["party"]) == (1, 15, [EDIT])
+    assert "Phiên bản 1" in client.get(_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"section-party": "Có {so_lieu_la} đảng viên."}, "{so_lieu_la}"),
+        ({"section-party": EDIT, "number": "12a"}, "Số văn bản phải là số nguyên dương"),
+        ({"section-party": EDIT, "issued_on": "31/02/2025"}, "Ngày không hợp lệ"),
+    ],
+)
+def test_the_editor_refuses_a_bad_edit_and_keeps_the_text(cast, rated, as_user, data, message):  # noqa: F811
+    answer = as_user(cast.alice).post(_url(), data)
+    body = answer.content.decode()
+    assert answer.status_code == 200 and message in body
+    assert data["section-party"] in body  # what was typed is not lost
+    assert not ReportDraft.objects.exists()
+
+
+def test_the_editor_is_closed_outside_the_grants(cast, rated, as_user):  # noqa: F811
+    client = as_user(cast.bob)
+    assert client.get(_url()).status_code in (403, 404)
+    assert client.post(_url(), {"section-party": EDIT}).status_code in (403, 404)
+    assert not ReportDraft.objects.exists()
+
+
+def test_the_editor_says_when_the_period_has_not_begun(cast, as_user):
+    future = str(dt.date.today().year + 2)
+    body = as_user(cast.alice).get(_url(period=future)).content.decode()
+    assert "chưa bắt đầu" in body

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tongket.web import evaluation, views
+from tongket.web import evaluation, report_drafts, views
 from tongket.web import targets as target_pages
 from tongket.web import work as work_pages
 
@@ -53,5 +53,10 @@ urlpatterns = [
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path(
+        "bao-cao/<str:org_code>/<str:period>/soan-thao/",
+        report_drafts.draft_edit,
+        name="report_draft",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]
