@@ -24,7 +24,9 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 venv: $(VENV)/.stamp-run
 venv-test: $(VENV)/.stamp-test
 
+# The PDF reports need LibreOffice: installed with apt-get when missing and run as root.
 demo: $(VENV)/.stamp-run
+	@scripts/system-packages --pdf
 	$(BIN)/tongket demo $(ARGS)
 
 test: $(VENV)/.stamp-test

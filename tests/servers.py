@@ -18,7 +18,14 @@ def scratch_env(tmp_path: Path, **extra) -> dict:
     """A process environment with its own var/ and SQLite file, whatever the suite runs on."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TONGKET_")}
     db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    return {**env, "TONGKET_VAR_DIR": str(tmp_path), "TONGKET_DATABASE_URL": db, **extra}
+    out = str(tmp_path / "out")
+    return {
+        **env,
+        "TONGKET_VAR_DIR": str(tmp_path),
+        "TONGKET_DATABASE_URL": db,
+        "TONGKET_OUT_DIR": out,
+        **extra,
+    }
 
 
 def free_port() -> int:

@@ -32,9 +32,11 @@ WEB_PARAMS = {
     "targets/org": "b",
     "targets/unit": "w2",
     "work/meetings": "b_meeting",
+    "bao-cao/hang-loat": "bob_batch",  # before "bao-cao": the first prefix that matches wins
+    "bao-cao": "b_code",
 }
 # Second path parameters, by name, where a route has more than one.
-WEB_EXTRA = {"org_pk": "b1"}
+WEB_EXTRA = {"org_pk": "b1", "period": "period", "fmt": "fmt"}
 API_PARAMS = {
     "org_id": "b",
     "unit_id": "w2",
@@ -46,6 +48,7 @@ API_PARAMS = {
     "task_id": "b_task",
     "org_code": "b_code",
     "period": "period",
+    "fmt": "fmt",
 }
 # Pages that are public on purpose, or not data (and why).
 PUBLIC = {
@@ -75,10 +78,10 @@ def fill_web(route: str, objs) -> str:
     key = next(k for k in WEB_PARAMS if route.startswith(k))
 
     def sub(m):
-        name = WEB_EXTRA.get(m.group(1), WEB_PARAMS[key])
-        return str(getattr(objs, name).pk)
+        value = getattr(objs, WEB_EXTRA.get(m.group(1), WEB_PARAMS[key]))
+        return str(getattr(value, "pk", value))
 
-    return "/" + re.sub(r"<int:(\w+)>", sub, route)
+    return "/" + re.sub(r"<(?:int|str):(\w+)>", sub, route)
 
 
 def api_operations():
@@ -163,7 +166,12 @@ def objs(cast):
 
     cast.b_round = round_open(actor=cast.system, committee=cast.b, year=2024)
     cast.year = 2024
-    cast.b_code, cast.period = cast.b.code, "2024"
+    cast.b_code, cast.period, cast.fmt = cast.b.code, "2024", "xlsx"
+    from tongket.reports.batch import batch_start
+
+    cast.bob_batch = batch_start(
+        actor=actor_for(cast.bob), root=cast.b, period_text="2024", formats=["json"], run=False
+    ).id
     import datetime as dt
 
     from tongket.meetings.services import meeting_create, task_assign

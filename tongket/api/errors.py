@@ -12,7 +12,12 @@ from tongket.domain.errors import DomainError
 
 log = logging.getLogger("tongket.api")
 
-STATUS_BY_CODE = {"permission.denied": 403, "not_found": 404}
+STATUS_BY_CODE = {
+    "permission.denied": 403,
+    "not_found": 404,
+    "report.format": 404,  # /reports/{org}/{period}/{fmt}: no such file
+    "report.future": 422,  # a well-formed period that has not begun: nothing to report yet
+}
 
 
 def error_response(api: NinjaAPI, request, status: int, code: str, message: str, details=None):

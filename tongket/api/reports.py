@@ -3,7 +3,8 @@ INTERCHANGE.md ("Review figures as JSON"). Same error shape and scoping as the r
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import File, Router
+from ninja.files import UploadedFile
 
 from tongket.api.schemas import Error
 from tongket.core.actor import Actor
@@ -21,3 +22,73 @@ def report_figures(request, org_code: str, period: str):
 
     actor = Actor.for_user(request.auth, request.operation_id)
     return review_figures(actor, party.org_by_code(actor, org_code), period).to_json()
+
+
+# Declared before ".../{fmt}" so that the literal path is resolved first.
+@router.post("/reports/{org_code}/{period}/factcheck", response={200: dict, **FAIL})
+def report_factcheck(request, org_code: str, period: str, file: File[UploadedFile] = None):
+    """Checks a review written by hand (multipart `file`: .docx, .txt or .md) against the
+    organization's figures for the period: every figure as matched, differs or unplaced."""
+    from django.utils.translation import gettext as _
+
+    from tongket.domain.errors import DomainError
+    from tongket.reports.factcheck import factcheck
+
+    actor = Actor.for_user(request.auth, request.operation_id)
+    org = party.org_by_code(actor, org_code)  # outside the grants: 404 before the file
+    if file is None:
+        raise DomainError("factcheck.no_file", _("Hãy gửi kèm tệp bản thảo (trường file)."))
+    return factcheck(actor, org, period, _upload_bytes(file), file.name or "").to_json()
+
+
+def _upload_bytes(file) -> bytes:
+    from tongket.reports.factcheck import check_size
+
+    check_size(file.size or 0, file.name or "")  # refused before it is read into memory
+    return file.read()
+
+
+FILE_TYPES = {
+    "application/json": {},
+    "text/html": {},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+    "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+}
+
+
+@router.get(
+    "/reports/{org_code}/{period}/{fmt}",
+    response=FAIL,
+    openapi_extra={"responses": {200: {"description": "OK", "content": FILE_TYPES}}},
+)
+def report_file(request, org_code: str, period: str, fmt: str):
+    """The report as a file: `json` (the figures, as above), `html`, `docx`, `pdf` or `xlsx`
+    (the statistical annex). An unknown format is 404, a period that has not begun 422."""
+    from django.http import HttpResponse
+
+    from tongket.core.audit import record_event
+    from tongket.reports.assemble import report_document
+    from tongket.reports.figures import review_figures
+    from tongket.reports.render import (
+        CONTENT_TYPES,
+        check_format,
+        figures_json,
+        filename_for,
+        render,
+    )
+
+    actor = Actor.for_user(request.auth, request.operation_id)
+    org = party.org_by_code(actor, org_code)  # outside the grants: 404 before anything else
+    check_format(fmt)
+    if fmt == "json":  # the figures alone: no narrative to write
+        figures = review_figures(actor, org, period)
+        data, code = figures_json(figures), figures.period
+    else:
+        document = report_document(actor, org, period)
+        data, code = render(document, fmt), document.figures.period
+    record_event(actor, "export", "reports.report", f"{org.code} {code} {fmt}")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = filename_for(org.code, code, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

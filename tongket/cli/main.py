@@ -18,6 +18,7 @@ COMMANDS = [
     "tongket.cli.commands.evaluation",  # evaluation, awards, badges
     "tongket.cli.commands.transfer",  # import, export
     "tongket.cli.commands.report",  # report
+    "tongket.cli.commands.factcheck",  # factcheck
     "tongket.cli.commands.targets",  # targets status, indicators, set-actual, set-target
     "tongket.cli.commands.work",  # tasks, outreach, meetings
 ]

@@ -35,6 +35,7 @@ class Summary:
     members: int = 0
     results: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)
+    reports: list[tuple[str, str, str]] = field(default_factory=list)  # scenario, org, period
 
     def lines(self) -> list[str]:
         head = _(
@@ -86,6 +87,8 @@ def build_demo() -> Summary:
         for path in scenario_files():
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             summary.scenarios.append(data["scenario"]["code"])
+            if report := data["scenario"].get("report"):
+                summary.reports.append((data["scenario"]["code"], report["org"], report["period"]))
             _load(actor, data, summary)
     return summary
 

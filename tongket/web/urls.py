@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tongket.web import evaluation, report_drafts, views
+from tongket.web import factcheck as factcheck_pages
+from tongket.web import reports as report_pages
 from tongket.web import targets as target_pages
 from tongket.web import work as work_pages
 
@@ -51,6 +53,22 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("bao-cao/", report_pages.index, name="report_index"),
+    path("bao-cao/kiem-tra/", factcheck_pages.factcheck_page, name="report_factcheck"),
+    # The batch first: "bao-cao/hang-loat/<job>/" would otherwise read as an organization code.
+    path("bao-cao/hang-loat/", report_pages.batch_index, name="report_batch_index"),
+    path("bao-cao/hang-loat/<str:job>/", report_pages.batch_status, name="report_batch"),
+    path(
+        "bao-cao/hang-loat/<str:job>/tai-ve.zip",
+        report_pages.batch_download,
+        name="report_batch_download",
+    ),
+    path("bao-cao/<str:org_code>/<str:period>/", report_pages.report_page, name="report_page"),
+    path(
+        "bao-cao/<str:org_code>/<str:period>/tai-ve.<str:fmt>",
+        report_pages.report_download,
+        name="report_download",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path(

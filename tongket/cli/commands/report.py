@@ -1,16 +1,20 @@
-"""`tongket report`: the figures of a review, for an organization and a period."""
+"""`tongket report`: the review of an organization for a period, in one format (the figures as
+JSON, the HTML page, the DOCX in the Party format, its PDF, the XLSX annex); `tongket
+report-batch`: the reports of every committee under a root, into a folder."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from tongket.cli.base import database_ready, out
+from tongket.cli.base import CliError, database_ready, out
 
-FORMATS = ("json",)
+# The same as tongket.reports.render.FORMATS (a test keeps them equal); not imported from there
+# so that building the parser does not load the report modules.
+FORMATS = ("json", "html", "docx", "pdf", "xlsx")
+BINARY = ("docx", "pdf", "xlsx")
 
 
 def register(sub) -> None:
@@ -23,25 +27,121 @@ def register(sub) -> None:
         help=_("kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M7"),
     )
     p.add_argument("--format", choices=FORMATS, default="json", help=_("định dạng (mặc định json)"))
-    p.add_argument("-o", "--output", metavar=_("TỆP"), help=_("ghi ra tệp thay vì màn hình"))
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar=_("TỆP"),
+        help=_("ghi ra tệp thay vì màn hình (bắt buộc với docx, pdf, xlsx khi in ra màn hình)"),
+    )
     p.set_defaults(handler=cmd_report)
+    _register_batch(sub)
+
+
+def _register_batch(sub) -> None:
+    p = sub.add_parser(
+        "report-batch",
+        help=_("báo cáo của cấp ủy và mọi đảng bộ, đảng bộ cơ sở trực thuộc, ghi vào một thư mục"),
+    )
+    p.add_argument("--root", required=True, metavar=_("MÃ"), help=_("mã cấp ủy gốc"))
+    p.add_argument(
+        "--period",
+        required=True,
+        metavar=_("KỲ"),
+        help=_("kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M7"),
+    )
+    p.add_argument(
+        "--format",
+        default=",".join(FORMATS),
+        metavar=_("ĐỊNH_DẠNG"),
+        help=_(
+            "các định dạng, cách nhau bằng dấu phẩy: json,html,docx,pdf,xlsx (mặc định: tất cả)"
+        ),
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar=_("THƯ_MỤC"), help=_("thư mục ghi các tệp")
+    )
+    p.set_defaults(handler=cmd_report_batch)
 
 
 def cmd_report(args) -> int:
     from tongket.core.actor import Actor
     from tongket.party.selectors import org_by_code
-    from tongket.reports.figures import review_figures
 
+    if args.format in BINARY and not args.output and sys.stdout.isatty():
+        # A Word, PDF or Excel file printed on a terminal is noise that can upset it.
+        raise CliError(
+            _("%(f)s là tệp nhị phân, không in ra màn hình: hãy thêm -o TỆP.")
+            % {"f": args.format.upper()}
+        )
     database_ready()
     actor = Actor.cli("report")
-    figures = review_figures(actor, org_by_code(actor, args.org), args.period)
-    text = json.dumps(figures.to_json(), ensure_ascii=False, indent=2)
+    data = _report_bytes(actor, org_by_code(actor, args.org), args.period, args.format)
     if args.output:
         target = Path(args.output)
-        partial = target.with_name(target.name + ".part")
-        partial.write_text(text + "\n", encoding="utf-8")
-        partial.replace(target)
+        _write(target, data)
         out(_("Đã ghi %(file)s.") % {"file": target})
+    elif args.format in BINARY:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(data.decode("utf-8"))
     return 0
+
+
+def _report_bytes(actor, org, period: str, fmt: str) -> bytes:
+    from tongket.reports.figures import review_figures
+    from tongket.reports.render import figures_json, render
+
+    if fmt == "json":  # the figures alone: no narrative to write
+        return figures_json(review_figures(actor, org, period))
+    from tongket.reports.assemble import report_document
+
+    return render(report_document(actor, org, period), fmt)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Whole or not at all: a reader never opens half a file."""
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
+def cmd_report_batch(args) -> int:
+    from tqdm import tqdm
+
+    from tongket.core.actor import Actor
+    from tongket.party.selectors import org_by_code
+    from tongket.reports.batch import batch_orgs, check_formats, error_lines, generate
+    from tongket.reports.figures import check_period
+
+    formats = check_formats(args.format.split(","))
+    database_ready()
+    actor = Actor.cli("report-batch")
+    root = org_by_code(actor, args.root)
+    period, as_of, _running = check_period(args.period)
+    orgs = batch_orgs(actor, root, period, as_of)
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise CliError(_("%(dir)s không phải là thư mục.") % {"dir": folder})
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def sink(name: str, data: bytes) -> None:
+        _write(folder / name, data)
+        written.append(folder / name)
+
+    with tqdm(total=len(orgs), disable=None, leave=False, unit="") as bar:
+
+        def progress(done: int, _total: int, step: str) -> None:
+            bar.n = done
+            bar.set_postfix_str(step[:40], refresh=True)
+
+        errors = generate(actor, orgs, period.code, formats, sink, progress)
+    out(
+        _("Đã ghi %(files)d tệp của %(orgs)d tổ chức vào %(dir)s.")
+        % {"files": len(written), "orgs": len(orgs) - len(errors), "dir": folder}
+    )
+    for line in error_lines(errors):
+        sys.stderr.write(_("Không tạo được: %(x)s") % {"x": line} + "\n")
+    return 1 if errors else 0

@@ -100,6 +100,10 @@ def cmd_demo(args) -> int:
     summary = build_demo()
     for line in summary.lines():
         out(line)
+    from tongket.demo.reports import write_reports
+
+    for line in write_reports(summary.reports):
+        out(line)
     if args.no_serve:
         return 0
     database_ready()
