@@ -11,6 +11,7 @@ with the reason, never printed as zeros.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -318,24 +319,25 @@ def _units(actor, org: PartyOrg, period: Period, as_of: dt.date, missing: list[s
         missing.append(_("Đơn vị hành chính %(u)s không tồn tại vào ngày cuối kỳ.") % {"u": unit})
         return None
     start = period.start - dt.timedelta(days=1)
+    counts_on = functools.cache(lambda day: _level_counts(unit_counts_on(actor, unit, day)))
     return UnitFigures(
         unit=unit.code,
         name=snap.nodes[unit.pk].name,
         as_of=as_of,
-        counts=_level_counts(unit_counts_on(actor, unit, as_of)),
-        at_start=_level_counts(unit_counts_on(actor, unit, start)),
-        changes=tuple(_changes(actor, unit, period)),
+        counts=counts_on(as_of),
+        at_start=counts_on(start),
+        changes=tuple(_changes(actor, unit, period, counts_on)),
     )
 
 
-def _changes(actor, unit, period: Period) -> list[UnitChange]:
+def _changes(actor, unit, period: Period, counts_on) -> list[UnitChange]:
     """Reorganizations that changed the counts under the unit, effective in the period or
     decided in it (a merger decided in 2024 and effective on 1/1/2025 belongs to the 2024
     review)."""
     from django.db.models import Q
 
     from tongket.registry.models import UnitEvent
-    from tongket.registry.selectors import unit_counts_on, units_affected
+    from tongket.registry.selectors import units_affected
 
     events = UnitEvent.objects.filter(
         Q(effective_on__range=(period.start, period.end))
@@ -346,8 +348,7 @@ def _changes(actor, unit, period: Period) -> list[UnitChange]:
         by_day.setdefault(e.effective_on, set()).add(e.basis.text)
     found = []
     for day, bases in sorted(by_day.items()):
-        before = _level_counts(unit_counts_on(actor, unit, day - dt.timedelta(days=1)))
-        after = _level_counts(unit_counts_on(actor, unit, day))
+        before, after = counts_on(day - dt.timedelta(days=1)), counts_on(day)
         if before != after:
             touched = len(units_affected(actor, unit.code, day))
             found.append(UnitChange(day, tuple(sorted(bases)), before, after, touched))
@@ -431,15 +432,20 @@ def _outreach(actor, org, as_of: dt.date, missing: list[str]) -> tuple[CoverageF
 
 
 def _members(actor, org: PartyOrg, period: Period, as_of: dt.date) -> MemberFigures | None:
+    from django.db.models import Count, Q
+
     from tongket.party.selectors import members_on
 
-    at_end = members_on(actor, org, as_of)
-    if not at_end.exists():
+    # One statement for the end of the period: the count and those admitted in it.
+    end = members_on(actor, org, as_of).aggregate(
+        n=Count("pk"), admitted=Count("pk", filter=Q(admitted_on__range=(period.start, as_of)))
+    )
+    if not end["n"]:
         return None
     return MemberFigures(
         at_start=members_on(actor, org, period.start - dt.timedelta(days=1)).count(),
-        at_end=at_end.count(),
-        admitted=at_end.filter(admitted_on__range=(period.start, as_of)).count(),
+        at_end=end["n"],
+        admitted=end["admitted"],
     )
 
 
