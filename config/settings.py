@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TONGKET_VAR_DIR", BASE_DIR / "var"))
+# An office's own Word template for the reports (DOCX, PDF); empty: the default one.
+REPORT_TEMPLATE = os.environ.get("TONGKET_REPORT_TEMPLATE", "")
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tongket.domain.errors import DomainError
@@ -41,8 +43,11 @@ def figures_json(figures: ReviewFigures) -> bytes:
 
 
 def render(document: ReportDocument, fmt: str, template=None) -> bytes:
-    """The report in one format; `template` is an office's own Word template (DOCX, PDF)."""
+    """The report in one format; `template` is an office's own Word template (DOCX, PDF),
+    by default the one named by TONGKET_REPORT_TEMPLATE (settings.REPORT_TEMPLATE)."""
     check_format(fmt)
+    if template is None and settings.REPORT_TEMPLATE:
+        template = Path(settings.REPORT_TEMPLATE)
     if fmt == "json":
         return figures_json(document.figures)
     if fmt == "html":

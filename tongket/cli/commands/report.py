@@ -33,6 +33,11 @@ def register(sub) -> None:
         metavar=_("TỆP"),
         help=_("ghi ra tệp thay vì màn hình (bắt buộc với docx, pdf, xlsx khi in ra màn hình)"),
     )
+    p.add_argument(
+        "--template",
+        metavar=_("TỆP"),
+        help=_("mẫu Word riêng của văn phòng cho docx, pdf (mặc định: TONGKET_REPORT_TEMPLATE)"),
+    )
     p.set_defaults(handler=cmd_report)
     _register_batch(sub)
 
@@ -75,7 +80,12 @@ def cmd_report(args) -> int:
         )
     database_ready()
     actor = Actor.cli("report")
-    data = _report_bytes(actor, org_by_code(actor, args.org), args.period, args.format)
+    template = Path(args.template) if args.template else None
+    if template is not None:
+        from tongket.reports.docx import check_template
+
+        check_template(template)  # before any counting: a bad template is said at once
+    data = _report_bytes(actor, org_by_code(actor, args.org), args.period, args.format, template)
     if args.output:
         target = Path(args.output)
         _write(target, data)
@@ -89,7 +99,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _report_bytes(actor, org, period: str, fmt: str) -> bytes:
+def _report_bytes(actor, org, period: str, fmt: str, template: Path | None = None) -> bytes:
     from tongket.reports.figures import review_figures
     from tongket.reports.render import figures_json, render
 
@@ -97,7 +107,7 @@ def _report_bytes(actor, org, period: str, fmt: str) -> bytes:
         return figures_json(review_figures(actor, org, period))
     from tongket.reports.assemble import report_document
 
-    return render(report_document(actor, org, period), fmt)
+    return render(report_document(actor, org, period), fmt, template=template)
 
 
 def _write(target: Path, data: bytes) -> None:
