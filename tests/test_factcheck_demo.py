@@ -12,7 +12,7 @@ import pytest
 
 from tests.servers import TONGKET
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"  # copies of ../shared/seeds
 BT = SEEDS / "000_db9c8921caf3c44d.txt"
 Q3 = SEEDS / "003_f6f081a0cd7d6765.txt"
 
