@@ -55,6 +55,7 @@ def test_every_format_is_written(demo_env, scenario):
     assert set(data) >= CONTRACT
     html = (out / f"{scenario}.html").read_text(encoding="utf-8")
     assert 'data-figure="' in html  # each figure is marked with its key
+    assert "<div>- Lưu Văn phòng Quận ủy.</div>" in html and "- - " not in html
     assert SEED_FORMS[scenario][0] in re.sub(r"<[^>]+>", "", html)
     book = load_workbook(io.BytesIO((out / f"{scenario}.xlsx").read_bytes()))
     assert len(book.sheetnames) >= 3
