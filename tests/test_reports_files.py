@@ -125,7 +125,7 @@ def _figures(**changes) -> ReviewFigures:
         ),
         outreach=(
             CoverageFigures("Mỗi tuần một khu phố", "MTMKP", 20, 112, "", 31),
-            CoverageFigures("Mỗi tuần một khu phố", "MTMKP", 18, 112, "Thường trực", 25),
+            CoverageFigures("Mỗi tuần một khu phố", "MTMKP", 18, 112, "standing_members", 25),
         ),
         tasks=(
             TaskFigures(

@@ -7,7 +7,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tongket.domain.evaluation.common import NOT_CLASSIFIED_LABEL, Level
 from tongket.domain.periods import Period
+
+# The words of a report. Levels inside a sentence, in lower case ("… hoàn thành xuất sắc
+# nhiệm vụ"), and abbreviated in table headers, from the evaluation rules' own labels.
+LEVEL_PHRASES = {lv.value: lv.label[:1].lower() + lv.label[1:] for lv in Level} | {
+    "unclassified": NOT_CLASSIFIED_LABEL.lower()
+}
+LEVEL_ABBREVIATIONS = {lv.value: lv.abbreviation for lv in Level} | {
+    "unclassified": NOT_CLASSIFIED_LABEL
+}
+UNIT_NOUNS = {"ward": "phường", "neighbourhood": "khu phố", "resident_group": "tổ dân phố"}
+# The bodies that visit neighbourhoods and hold posts (Position.Body), as a report names them.
+BODY_NOUNS = {
+    "executive": "Ban Chấp hành",
+    "standing": "Ban Thường vụ",
+    "standing_members": "Thường trực",
+    "people_committee": "Ủy ban nhân dân",
+    "people_council": "Hội đồng nhân dân",
+    "inspection": "Ủy ban Kiểm tra",
+}
 
 # Level words a unit's name starts with; a numbered unit keeps its word ("Quận 3").
 _UNIT_WORDS = ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tongket.domain.documents import LEVEL_PHRASES, UNIT_NOUNS
 from tongket.domain.vnformat import format_decimal, format_int, format_percent
 from tongket.reports.figures import LEVELS, ReviewFigures
 
@@ -86,16 +87,8 @@ _GROUP_LABELS = {
     "sub_branches": "chi bộ trực thuộc",
     "members": "đảng viên",
 }
-_LEVEL_LABELS = {
-    "total": "tổng số",
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "completed": "hoàn thành nhiệm vụ",
-    "not_completed": "không hoàn thành nhiệm vụ",
-    "unclassified": "không xếp loại",
-    "missing": "chưa có kết quả",
-}
-_UNIT_LABELS = {"ward": "phường", "neighbourhood": "khu phố", "resident_group": "tổ dân phố"}
+_LEVEL_LABELS = {"total": "tổng số", **LEVEL_PHRASES, "missing": "chưa có kết quả"}
+_UNIT_LABELS = UNIT_NOUNS
 
 
 def _evaluation(add, prefix: str, e) -> None:

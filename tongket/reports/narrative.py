@@ -12,26 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tongket.domain.documents import BODY_NOUNS, LEVEL_PHRASES, UNIT_NOUNS
 from tongket.domain.vnformat import format_date_short
 from tongket.reports.document import Chart, Paragraph, Section, Span, Table
 from tongket.reports.facts import Fact, facts_of, printed
 from tongket.reports.figures import LevelCounts, ReviewFigures
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-LEVEL_PHRASES = {
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "completed": "hoàn thành nhiệm vụ",
-    "not_completed": "không hoàn thành nhiệm vụ",
-    "unclassified": "không xếp loại",
-}
-UNIT_WORDS = {"ward": "phường", "neighbourhood": "khu phố", "resident_group": "tổ dân phố"}
-BODY_WORDS = {
-    "standing_members": "Thường trực",
-    "standing": "Ban Thường vụ",
-    "executive": "Ban Chấp hành",
-}
 
 
 class Writer:
@@ -343,8 +330,8 @@ def _government(w: Writer, f: ReviewFigures) -> list:
     for n, change in enumerate(u.changes, start=1):
         blocks.append(_change_paragraph(w, n, change, word))
     counts = [
-        ((f"units.{level}",), f" {UNIT_WORDS[level]}")
-        for level in UNIT_WORDS
+        ((f"units.{level}",), f" {UNIT_NOUNS[level]}")
+        for level in UNIT_NOUNS
         if u.counts.get(level)
     ]
     parts: list = [f"Đến ngày {format_date_short(u.as_of)}, {word} có "]
@@ -362,7 +349,7 @@ def _government(w: Writer, f: ReviewFigures) -> list:
 def _change_paragraph(w: Writer, n: int, change, word: str) -> Paragraph:
     """ "Thực hiện Nghị quyết 11/NQ-HĐND …, trước khi sắp xếp quận có 89 khu phố, 1.508 tổ
     dân phố; sau sắp xếp có 271 khu phố." Only the levels that changed are named."""
-    changed = [lv for lv in UNIT_WORDS if change.before.get(lv) != change.after.get(lv)]
+    changed = [lv for lv in UNIT_NOUNS if change.before.get(lv) != change.after.get(lv)]
     basis = "; ".join(change.basis)
     parts: list = [f"Thực hiện {basis} (hiệu lực từ ngày {format_date_short(change.effective_on)})"]
     top = changed[0] if changed else None
@@ -370,24 +357,24 @@ def _change_paragraph(w: Writer, n: int, change, word: str) -> Paragraph:
         parts += [
             ", có ",
             (f"units.changes.{n}.affected",),
-            f" {UNIT_WORDS[top]} thuộc diện sắp xếp",
+            f" {UNIT_NOUNS[top]} thuộc diện sắp xếp",
         ]
     for side, lead in (("before", "; trước khi sắp xếp"), ("after", "; sau sắp xếp")):
         items = [lv for lv in changed if getattr(change, side).get(lv)]
         parts.append(f"{lead} {word} có ")
         if not items:
-            parts.append("không còn " + join_vi([UNIT_WORDS[lv] for lv in changed]))
+            parts.append("không còn " + join_vi([UNIT_NOUNS[lv] for lv in changed]))
         for i, lv in enumerate(items):
             parts += ([", "] if i else []) + [
                 (f"units.changes.{n}.{side}.{lv}",),
-                f" {UNIT_WORDS[lv]}",
+                f" {UNIT_NOUNS[lv]}",
             ]
     parts.append(".")
     return w.para(*parts)
 
 
 def _units_table(u) -> Table:
-    rows = [("Đầu kỳ", "", *(printed(u.at_start.get(lv, 0)) for lv in UNIT_WORDS))]
+    rows = [("Đầu kỳ", "", *(printed(u.at_start.get(lv, 0)) for lv in UNIT_NOUNS))]
     for change in u.changes:
         day = format_date_short(change.effective_on)
         rows.append((f"Sau sắp xếp ({day})", "; ".join(change.basis), *_counts(change.after)))
@@ -400,7 +387,7 @@ def _units_table(u) -> Table:
 
 
 def _counts(counts: dict) -> tuple[str, ...]:
-    return tuple(printed(counts.get(lv, 0)) for lv in UNIT_WORDS)
+    return tuple(printed(counts.get(lv, 0)) for lv in UNIT_NOUNS)
 
 
 def _mobilization(w: Writer, f: ReviewFigures, short: str) -> list:
@@ -410,7 +397,7 @@ def _mobilization(w: Writer, f: ReviewFigures, short: str) -> list:
     blocks: list = []
     for o in rows:
         key = f"outreach.{o.code}.{o.body or 'all'}"
-        who = f"{BODY_WORDS.get(o.body, o.body)} {short}" if o.body else "các đoàn công tác"
+        who = f"{BODY_NOUNS.get(o.body, o.body)} {short}" if o.body else "các đoàn công tác"
         head = f"Thông qua mô hình “{o.programme}”, "
         if not o.covered:
             blocks.append(w.para(head, "chưa có khu phố nào được đến thăm trong kỳ."))
@@ -434,7 +421,7 @@ def _mobilization(w: Writer, f: ReviewFigures, short: str) -> list:
             tuple(
                 (
                     o.programme,
-                    BODY_WORDS.get(o.body, o.body) or "Tất cả",
+                    BODY_NOUNS.get(o.body, o.body) or "Tất cả",
                     printed(o.covered),
                     printed(o.of),
                     _share(o.covered, o.of),

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tongket.domain.documents import BODY_NOUNS, LEVEL_ABBREVIATIONS, UNIT_NOUNS
 from tongket.domain.indicators import TARGET_KIND_VI, TargetKind
 from tongket.domain.meetings import STATE_LABELS
 from tongket.domain.periods import parse_period
@@ -34,19 +35,13 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="EFEEE9")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-LEVEL_HEADERS = {
-    "excellent": "HTXSNV",
-    "good": "HTTNV",
-    "completed": "HTNV",
-    "not_completed": "KHTNV",
-    "unclassified": "Không xếp loại",
-}
+LEVEL_HEADERS = LEVEL_ABBREVIATIONS
 GROUPS = (
     ("grassroots", "Chi, đảng bộ cơ sở"),
     ("sub_branches", "Chi bộ trực thuộc đảng bộ cơ sở"),
     ("members", "Đảng viên"),
 )
-UNIT_WORDS = (("ward", "Phường"), ("neighbourhood", "Khu phố"), ("resident_group", "Tổ dân phố"))
+UNIT_WORDS = tuple((level, noun.capitalize()) for level, noun in UNIT_NOUNS.items())
 STATUS_WORDS = {"estimate": "Ước tính", "final": "Chính thức"}
 # Words by which a note of `figures.missing` belongs to a sheet, in both interface languages
 # (the notes are written in the language active when the figures were assembled).
@@ -276,7 +271,7 @@ def _outreach(wb, f: ReviewFigures) -> None:
     sheet.header()
     formats = [None, None, None, INT, INT, PCT, INT]
     for o in f.outreach:
-        body = o.body or "Tất cả"
+        body = BODY_NOUNS.get(o.body, o.body) if o.body else "Tất cả"
         sheet.row(
             [o.programme, o.code, body, o.covered, o.of, share(o.covered, o.of), o.visits], formats
         )
