@@ -69,3 +69,13 @@ def test_a_template_that_is_not_a_word_file_is_refused(cast, rated, tmp_path, ca
     args = ("report", "--org", "A", "--period", "2024", "--format", "pdf", "-o", str(target))
     code, _out, err = run_cli(capsys, *args, "--template", str(bad))
     assert code == 1 and "Traceback" not in err and not target.exists()
+
+
+def test_a_report_written_by_the_cli_is_recorded_as_an_export(cast, rated, tmp_path, capsys):  # noqa: F811
+    from tongket.core.models import ChangeLog
+
+    target = tmp_path / "a.xlsx"
+    args = ("report", "--org", "A", "--period", "2024", "--format", "xlsx", "-o", str(target))
+    code, _out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    assert ChangeLog.objects.filter(action="export", object_repr="A 2024 xlsx").count() == 1

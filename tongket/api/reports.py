@@ -67,28 +67,11 @@ def report_file(request, org_code: str, period: str, fmt: str):
     (the statistical annex). An unknown format is 404, a period that has not begun 422."""
     from django.http import HttpResponse
 
-    from tongket.core.audit import record_event
-    from tongket.reports.assemble import report_document
-    from tongket.reports.figures import review_figures
-    from tongket.reports.render import (
-        CONTENT_TYPES,
-        check_format,
-        figures_json,
-        filename_for,
-        render,
-    )
+    from tongket.reports.exports import report_file
 
     actor = Actor.for_user(request.auth, request.operation_id)
     org = party.org_by_code(actor, org_code)  # outside the grants: 404 before anything else
-    check_format(fmt)
-    if fmt == "json":  # the figures alone: no narrative to write
-        figures = review_figures(actor, org, period)
-        data, code = figures_json(figures), figures.period
-    else:
-        document = report_document(actor, org, period)
-        data, code = render(document, fmt), document.figures.period
-    record_event(actor, "export", "reports.report", f"{org.code} {code} {fmt}")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    name = filename_for(org.code, code, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    found = report_file(actor, org, period, fmt)
+    response = HttpResponse(found.data, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response

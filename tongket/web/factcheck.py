@@ -4,16 +4,13 @@ which differ (with the records' value) and which could not be placed, each in it
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongket.core.errors import NotFoundError
 from tongket.domain.errors import DomainError
 from tongket.party import selectors as party
+from tongket.web.reports import default_period, report_orgs
 from tongket.web.shell import actor_of, page
-
-REPORT_KINDS = ("party_committee", "grassroots_committee", "grassroots_branch")
-LISTED = 300  # organizations offered in the picker
 
 
 @page
@@ -22,7 +19,7 @@ def factcheck_page(request):
     actor = actor_of(request)
     data = request.POST if request.method == "POST" else request.GET
     code = data.get("org", "").strip()
-    period = data.get("period", "").strip() or str(timezone.localdate().year - 1)
+    period = data.get("period", "").strip() or default_period()
     error, report = "", None
     if request.method == "POST":
         try:
@@ -30,7 +27,7 @@ def factcheck_page(request):
         except DomainError as exc:
             error = exc.message
     context = {
-        "orgs": party.orgs_visible(actor).filter(kind__in=REPORT_KINDS).order_by("path")[:LISTED],
+        "orgs": report_orgs(actor),
         "org_code": code,
         "period": period,
         "error": error,

@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tongket.core.audit import record_event
 from tongket.core.errors import NotFoundError, PermissionDeniedError
 from tongket.domain.errors import DomainError
 from tongket.party import selectors as party
 from tongket.reports import batch
-from tongket.reports.render import CONTENT_TYPES, FORMATS, filename_for
+from tongket.reports.render import FORMATS
 from tongket.web.shell import active_org, actor_of, page
 
 REPORT_KINDS = ("party_committee", "grassroots_committee", "grassroots_branch")
@@ -29,11 +28,12 @@ FORMAT_LABELS = {
 }
 
 
-def _orgs(actor, kinds=REPORT_KINDS):
+def report_orgs(actor, kinds=REPORT_KINDS):
+    """The organizations offered in a report picker (others are typed by code)."""
     return party.orgs_visible(actor).filter(kind__in=kinds).order_by("path")[:LISTED]
 
 
-def _default_period() -> str:
+def default_period() -> str:
     """Last year: the year-end review is the report most asked for."""
     return str(timezone.localdate().year - 1)
 
@@ -64,9 +64,9 @@ def index(request):
             error = exc.message
     org = active_org(request)
     context = {
-        "orgs": _orgs(actor),
+        "orgs": report_orgs(actor),
         "org_code": code or (org.code if org else ""),
-        "period": period or _default_period(),
+        "period": period or default_period(),
         "error": error,
     }
     return render(request, "web/reports/index.html", context, status=400 if error else 200)
@@ -110,28 +110,20 @@ def report_page(request, org_code: str, period: str):
 @require_GET
 @page
 def report_download(request, org_code: str, period: str, fmt: str):
-    from tongket.reports.figures import review_figures
-    from tongket.reports.render import figures_json, render
+    from tongket.reports.exports import report_file
 
     actor = actor_of(request)
     org = party.org_by_code(actor, org_code)
     if fmt not in FORMATS:
         raise Http404
     try:
-        if fmt == "json":  # the figures alone: no narrative to write
-            figures = review_figures(actor, org, period)
-            data, code = figures_json(figures), figures.period
-        else:
-            document = _document(actor, org, period)
-            data, code = render(document, fmt), document.figures.period
+        found = report_file(actor, org, period, fmt)
     except (NotFoundError, PermissionDeniedError):
         raise
     except DomainError as exc:
         return _page(request, org, period, error=exc.message, status=400)
-    record_event(actor, "export", "reports.report", f"{org.code} {code} {fmt}")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    name = filename_for(org.code, code, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(found.data, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response
 
 
@@ -156,9 +148,9 @@ def batch_index(request):
     org = active_org(request)
     chosen = request.POST.getlist("formats") if request.method == "POST" else ["docx", "xlsx"]
     context = {
-        "roots": _orgs(actor, batch.COMMITTEE_KINDS),
+        "roots": report_orgs(actor, batch.COMMITTEE_KINDS),
         "root": request.POST.get("root", "") or (org.code if org else ""),
-        "period": request.POST.get("period", "") or _default_period(),
+        "period": request.POST.get("period", "") or default_period(),
         "formats": _formats(),
         "chosen": chosen,
         "error": error,

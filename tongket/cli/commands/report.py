@@ -100,14 +100,9 @@ def cmd_report(args) -> int:
 
 
 def _report_bytes(actor, org, period: str, fmt: str, template: Path | None = None) -> bytes:
-    from tongket.reports.figures import review_figures
-    from tongket.reports.render import figures_json, render
+    from tongket.reports.exports import report_file
 
-    if fmt == "json":  # the figures alone: no narrative to write
-        return figures_json(review_figures(actor, org, period))
-    from tongket.reports.assemble import report_document
-
-    return render(report_document(actor, org, period), fmt, template=template)
+    return report_file(actor, org, period, fmt, template=template).data
 
 
 def _write(target: Path, data: bytes) -> None:
