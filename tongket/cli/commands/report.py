@@ -78,6 +78,8 @@ def cmd_report(args) -> int:
             _("%(f)s là tệp nhị phân, không in ra màn hình: hãy thêm -o TỆP.")
             % {"f": args.format.upper()}
         )
+    if args.output:
+        _check_folder(Path(args.output).parent)  # before any work: the file has somewhere to go
     database_ready()
     actor = Actor.cli("report")
     template = Path(args.template) if args.template else None
@@ -105,11 +107,22 @@ def _report_bytes(actor, org, period: str, fmt: str, template: Path | None = Non
     return report_file(actor, org, period, fmt, template=template).data
 
 
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise CliError(_("Thư mục %(dir)s không có: hãy tạo nó trước.") % {"dir": folder})
+
+
 def _write(target: Path, data: bytes) -> None:
     """Whole or not at all: a reader never opens half a file."""
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(
+            _("Không ghi được %(file)s: %(why)s") % {"file": target, "why": exc.strerror or exc}
+        ) from None
 
 
 def cmd_report_batch(args) -> int:
@@ -129,7 +142,12 @@ def cmd_report_batch(args) -> int:
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise CliError(_("%(dir)s không phải là thư mục.") % {"dir": folder})
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(
+            _("Không tạo được thư mục %(dir)s: %(why)s") % {"dir": folder, "why": exc.strerror}
+        ) from None
     written: list[Path] = []
 
     def sink(name: str, data: bytes) -> None:
