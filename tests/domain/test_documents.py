@@ -10,6 +10,7 @@ from tongket.domain.documents import (
     place_of,
     recipients,
     summary_line,
+    unit_word,
 )
 from tongket.domain.periods import parse_period
 
@@ -73,6 +74,19 @@ def test_the_issuing_committee(name, kind, issuer, code, collective):
 )
 def test_the_place_of_the_date_line(unit, place):
     assert place_of(unit) == place
+
+
+@pytest.mark.parametrize(
+    ("unit", "word"),
+    [
+        ("Quận Bình Thạnh", "quận"),
+        ("Quận 3", "quận"),
+        ("Phường 17", "phường"),
+        ("Thủ Đức", "Thủ Đức"),
+    ],
+)
+def test_a_unit_is_called_by_its_level_word(unit, word):
+    assert unit_word(unit) == word
 
 
 def test_the_number_has_a_hyphen_before_the_type_and_no_colon():

@@ -52,6 +52,13 @@ def _split_unit(rest: str) -> tuple[str, str]:
     return "", rest
 
 
+def unit_word(unit_name: str) -> str:
+    """How a report calls a unit after naming it once: "quận" for "Quận Bình Thạnh" and
+    "Quận 3", "phường" for "Phường 17"; a name without a level word stays as it is."""
+    word, _name = _split_unit(unit_name)
+    return word or unit_name
+
+
 def committee_of(org_name: str, kind: str) -> Committee:
     """The issuing committee of an organization, from its name and kind.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tongket.domain.documents import BODY_NOUNS, LEVEL_PHRASES, UNIT_NOUNS
+from tongket.domain.documents import BODY_NOUNS, LEVEL_PHRASES, UNIT_NOUNS, unit_word
 from tongket.domain.vnformat import format_date_short
 from tongket.reports.document import Chart, Paragraph, Section, Span, Table
 from tongket.reports.facts import Fact, facts_of, printed
@@ -75,14 +75,6 @@ def join_vi(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " và " + items[-1]
-
-
-def unit_word(name: str) -> str:
-    """ "quận" for "Quận Bình Thạnh" / "Quận 3", "phường" for "Phường 17"; else the name."""
-    for word in ("thành phố", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn"):
-        if name.lower().startswith(word + " "):
-            return word
-    return name
 
 
 def sentence_case(text: str) -> str:
