@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test venv venv-test lint format check bench clean messages
+.PHONY: demo test test-long venv venv-test venv-bench lint format check bench clean messages
 
 # The venv is rebuilt when pyproject.toml changes; the stamp files record what was installed.
 $(BIN)/python:
@@ -21,8 +21,13 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.stamp-run
 
+$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@ $(VENV)/.stamp-test $(VENV)/.stamp-run
+
 venv: $(VENV)/.stamp-run
 venv-test: $(VENV)/.stamp-test
+venv-bench: $(VENV)/.stamp-bench
 
 # The PDF reports need LibreOffice: installed with apt-get when missing and run as root.
 demo: $(VENV)/.stamp-run
@@ -31,6 +36,11 @@ demo: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest $(ARGS)
+
+# The reliability tests that take minutes: API fuzzing, the bad-file corpus, kill -9 during an
+# import, backup round trips, the read replica. .ci/run calls it after `make test`.
+test-long: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest -m long $(ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
@@ -49,8 +59,9 @@ messages: $(VENV)/.stamp-test
 	$(BIN)/python manage.py makemessages -l en -l vi --ignore=.venv --ignore=tests --ignore=bench --ignore=var --no-obsolete
 	$(BIN)/python -m tongket.core.i18n_compile
 
-bench: $(VENV)/.stamp-test
-	$(BIN)/python -m bench
+bench: $(VENV)/.stamp-bench
+	@scripts/system-packages --bench
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) var/test-*
