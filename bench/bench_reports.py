@@ -30,11 +30,13 @@ import time
 from pathlib import Path
 
 from bench.bench_members_on import Timing, _django, _time, table
+from bench.summary import Ratio
 
 SEED = 20261121
 SCALE = float(os.environ.get("TONGKET_BENCH_SCALE", "1"))
 FORMATS = ["json", "html", "docx", "xlsx", "pdf"]
 TARGETS = {"json": 300.0, "all": 3000.0, "batch": 300_000.0}
+RATIOS: list[tuple] = []  # (case, ms, baseline name, baseline ms, target ms), sent to the parent
 
 
 def _ratio(baseline: Timing, timing: Timing) -> str:
@@ -86,6 +88,18 @@ def district() -> list[tuple[str, ...]]:
     with tempfile.TemporaryDirectory() as tmp:
         floor_t, _ = _time(lambda: _floor_pdf(Path(tmp)), 3)
     print(f"sizes of the files: {sizes}", flush=True)
+    RATIOS.extend(
+        [
+            ("JSON of DB-BT 2024", json_t.median, "naive tally", naive_t.median, TARGETS["json"]),
+            (
+                "all five formats of DB-BT 2024",
+                all_t.median,
+                "one-paragraph PDF",
+                floor_t.median,
+                TARGETS["all"],
+            ),
+        ]
+    )
     return [
         (
             "JSON of DB-BT 2024",
@@ -128,6 +142,15 @@ def batch() -> list[tuple[str, ...]]:
     baseline_t, _ = _time(lambda: run(wards[:10], 1), 1)
     scaled = Timing([baseline_t.median * len(wards) / 10])
     print(f"{files} files for {len(wards)} ward committees", flush=True)
+    RATIOS.append(
+        (
+            f"batch of {len(wards)} ward reports, 5 formats",
+            batch_t.median,
+            "one LibreOffice run per report, scaled",
+            scaled.median,
+            TARGETS["batch"],
+        )
+    )
     return [
         (
             f"batch of {len(wards)} ward reports, 5 formats",
@@ -143,13 +166,13 @@ def child(part: str) -> None:
     with tempfile.TemporaryDirectory(prefix="tongket-bench-") as tmp:
         _django(Path(tmp), None)
         rows = district() if part == "district" else batch()
-    print("ROWS" + repr(rows), flush=True)
+    print("ROWS" + repr(rows) + "RATIOS" + repr(RATIOS), flush=True)
 
 
-def main() -> None:
+def main() -> list[Ratio]:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         child(sys.argv[2])
-        return
+        return []
     parts = (
         [os.environ.get("TONGKET_BENCH_PART")]
         if os.environ.get("TONGKET_BENCH_PART")
@@ -158,7 +181,7 @@ def main() -> None:
             "batch",
         ]
     )
-    rows = []
+    rows, ratios = [], []
     for part in parts:
         done = subprocess.run(
             [sys.executable, "-m", "bench.bench_reports", "--child", part],
@@ -170,10 +193,16 @@ def main() -> None:
         if done.returncode != 0:
             sys.stderr.write(done.stderr[-3000:])
             raise SystemExit(done.returncode)
-        rows += ast.literal_eval(done.stdout.split("ROWS")[1].strip())
+        found, measured = done.stdout.split("ROWS")[1].split("RATIOS")
+        rows += ast.literal_eval(found.strip())
+        ratios += [
+            Ratio("reports", case, ms, name, base, target=target)
+            for case, ms, name, base, target in ast.literal_eval(measured.strip())
+        ]
     load = os.getloadavg()[0]
     print(f"\n### Reports, SQLite ({time.strftime('%Y-%m-%d')}, load {load:.1f})\n")
     print(table(("case", "median (min)", "baseline", "ratio", "target"), rows))
+    return ratios
 
 
 if __name__ == "__main__":

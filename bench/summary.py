@@ -30,6 +30,7 @@ class Ratio:
 
     @property
     def ratio(self) -> float:
+        """How many times better than the baseline (below 1: slower than it)."""
         if self.higher_is_better:
             return self.value / self.baseline if self.baseline else float("inf")
         return self.baseline / self.value if self.value else float("inf")
@@ -49,7 +50,10 @@ def _num(value: float) -> str:
 
 def ratio_table(ratios: list[Ratio]) -> str:
     """A Markdown table of every ratio, in the order the benchmarks ran."""
-    head = "| benchmark | case | time | baseline | × faster | target |\n|---|---|---|---|---|---|"
+    head = (
+        "| benchmark | case | time | baseline | baseline ÷ time | target |\n"
+        "|---|---|---|---|---|---|"
+    )
     lines = [
         f"| {r.bench} | {r.case} | {_num(r.value)} {r.unit} | {r.baseline_name}: "
         f"{_num(r.baseline)} {r.unit} | {r.ratio:.1f}× | {r.verdict} |"
