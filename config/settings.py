@@ -22,8 +22,29 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# TONGKET_ENV=production: the settings refuse to start on a demo default that would be unsafe
+# on a real server (a key file in var/, debug pages, the loopback host names) and switch on the
+# HTTPS protections; `manage.py check --deploy --fail-level WARNING` passes in this mode.
+# Messages here are plain Vietnamese text: gettext cannot run before the settings are loaded.
+PRODUCTION = os.environ.get("TONGKET_ENV", "").strip().lower() == "production"
+
+
+def require_env(name: str, why: str) -> str:
+    """The variable's value in production; ImproperlyConfigured, naming it, when it is empty."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if value := os.environ.get(name, "").strip():
+        return value
+    raise ImproperlyConfigured(
+        f"TONGKET_ENV=production: chưa đặt biến môi trường {name} ({why}); máy chủ không chạy."
+    )
+
+
 def secret_key() -> str:
-    """TONGKET_SECRET_KEY, else a key generated once into var/secret_key (kept across runs)."""
+    """TONGKET_SECRET_KEY, else a key generated once into var/secret_key (kept across runs);
+    in production the variable is required."""
+    if PRODUCTION:
+        return require_env("TONGKET_SECRET_KEY", "khóa ký bí mật, ít nhất 50 ký tự ngẫu nhiên")
     if key := os.environ.get("TONGKET_SECRET_KEY"):
         return key
     path = VAR_DIR / "secret_key"
@@ -36,6 +57,14 @@ def secret_key() -> str:
 
 SECRET_KEY = secret_key()
 DEBUG = env_bool("TONGKET_DEBUG")
+if PRODUCTION and DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "TONGKET_ENV=production: không được bật TONGKET_DEBUG (trang gỡ lỗi lộ dữ liệu)."
+    )
+if PRODUCTION:
+    require_env("TONGKET_ALLOWED_HOSTS", "tên miền của máy chủ, cách nhau bằng dấu phẩy")
 ALLOWED_HOSTS = env_list("TONGKET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("TONGKET_CSRF_TRUSTED_ORIGINS", "")
 
@@ -121,6 +150,23 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if test_name := os.environ.get("TONGKET_TEST_DATABASE_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": test_name}
+# A PostgreSQL hot standby of the primary: report and analytics reads go there, everything
+# else stays on the primary (tongket/core/routers.py, docs/DEPLOY.md). Same options as the
+# primary; in tests it mirrors the primary's test database instead of getting its own.
+if REPLICA_URL := os.environ.get("TONGKET_REPLICA_URL", ""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60)
+    if not all("postgresql" in DATABASES[alias]["ENGINE"] for alias in ("default", "replica")):
+        raise ImproperlyConfigured(
+            "TONGKET_REPLICA_URL chỉ dùng với PostgreSQL: cả TONGKET_DATABASE_URL và "
+            "TONGKET_REPLICA_URL phải là postgres://…"
+        )
+    # A replica that does not answer within 5 s is skipped: reports then read the primary.
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 5}
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # a restarted replica: reconnect
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tongket.core.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords, sessions, cookies -----------------------------------------------------------
@@ -139,9 +185,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # TONGKET_HTTPS=1 when the site is served over TLS (production behind a proxy): cookies are then
-# sent only over HTTPS, HTTP is redirected and HSTS is set. Off by default so that the demo and a
-# closed office network on plain http keep working; `manage.py check --deploy` reminds you.
-HTTPS = env_bool("TONGKET_HTTPS")
+# sent only over HTTPS, HTTP is redirected and HSTS is set. On by default with
+# TONGKET_ENV=production, off otherwise so that the demo and a closed office network on plain
+# http keep working; `manage.py check --deploy` reminds you.
+HTTPS = env_bool("TONGKET_HTTPS", default=PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -158,6 +205,8 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # A load balancer probes the health check over plain http inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one user name from one address, that
 # pair is locked for AXES_COOLOFF_TIME hours; a successful login resets the count.

@@ -3,7 +3,7 @@ service, return. Rules live in the domain and services, never here."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import File, NinjaAPI, Query, Schema, Status
+from ninja import Field, File, NinjaAPI, Query, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -48,6 +48,8 @@ from tongket.api.schemas import (
     UnitOut,
     UnitVersionOut,
     ViolationOut,
+    YearPath,
+    YearQuery,
 )
 from tongket.api.targets import router as targets_router
 from tongket.api.work import router as work_router
@@ -76,6 +78,12 @@ FAIL = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 class Paged(PageNumberPagination):
     """Pages of settings.API_PAGE_SIZE items: {"items": [...], "count": N}, ?page=N."""
+
+    class Input(Schema):
+        # Bounded so that the row offset fits the database's 64-bit integers (a page number
+        # of 10^36 was a 500): out of range is the usual 422.
+        page: int = Field(1, ge=1, le=10**9)
+        page_size: int | None = Field(None, ge=1, le=100)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("page_size", settings.API_PAGE_SIZE)
@@ -296,7 +304,7 @@ def _tally(t) -> dict:
     response={200: EvaluationTallyOut, **FAIL},
     tags=["evaluation"],
 )
-def evaluation_tally(request, org_id: int, year: int):
+def evaluation_tally(request, org_id: int, year: YearPath):
     """Counts by level on the organization's tree as it stood at the end of the year."""
     from tongket.evaluation.selectors import evaluation_tally as tally_of
 
@@ -325,7 +333,7 @@ def evaluation_tally(request, org_id: int, year: int):
     response={200: list[ViolationOut], **FAIL},
     tags=["evaluation"],
 )
-def evaluation_validation(request, org_id: int, year: int):
+def evaluation_validation(request, org_id: int, year: YearPath):
     """Every rule broken in the organization's round of the year, with the rule named."""
     from tongket.evaluation.selectors import round_get, validation_report
 
@@ -348,7 +356,7 @@ def evaluation_validation(request, org_id: int, year: int):
     response={200: StreakOut, **FAIL},
     tags=["evaluation"],
 )
-def evaluation_streaks(request, org_id: int, year: int, years: int = 5):
+def evaluation_streaks(request, org_id: int, year: YearPath, years: int = 5):
     """Organizations and members rated excellent in each of `years` years ending in `year`."""
     from tongket.domain.evaluation.awards import check_streak_years
     from tongket.evaluation.selectors import streaks
@@ -370,7 +378,7 @@ def evaluation_streaks(request, org_id: int, year: int, years: int = 5):
 @api.get(
     "/orgs/{org_id}/awards/{year}", response={200: list[AwardCountOut], **FAIL}, tags=["evaluation"]
 )
-def award_counts(request, org_id: int, year: int):
+def award_counts(request, org_id: int, year: YearPath):
     from tongket.evaluation.selectors import award_counts as counts_of
 
     who = actor(request)
@@ -417,7 +425,7 @@ def evaluation_round_open(request, org_id: int, payload: RoundIn):
     response={200: EligibleOut, **FAIL},
     tags=["evaluation"],
 )
-def award_eligible(request, org_id: int, year: int, category: str = "excellent_5_years"):
+def award_eligible(request, org_id: int, year: YearPath, category: str = "excellent_5_years"):
     """Who may be named in a decision of the category for the year (a streak ending in the
     year, less those already awarded), and the issuing body on each side of 1/7/2025."""
     from tongket.domain.evaluation.awards import awarding_bodies_either_side
@@ -507,7 +515,7 @@ def badge_award(request, member_id: int, payload: BadgeAwardIn):
 
 
 @api.get("/orgs/{org_id}/badges", response={200: list[BadgeOut], **FAIL}, tags=["evaluation"])
-def badges_awarded(request, org_id: int, year: int | None = None):
+def badges_awarded(request, org_id: int, year: YearQuery = None):
     """The badges awarded to the members of the organization's tree, newest first."""
     from tongket.evaluation.selectors import badges_awarded as awarded
 
@@ -528,7 +536,7 @@ def _round_of(who, committee_id: int, year: int, quarter: int | None):
     response={200: RoundStateOut, **FAIL},
     tags=["evaluation"],
 )
-def evaluation_submit(request, org_id: int, year: int, payload: RoundStepIn):
+def evaluation_submit(request, org_id: int, year: YearPath, payload: RoundStepIn):
     """The organization sends its results of the committee's round up (draft → submitted)."""
     from tongket.evaluation.services import results_submit
 
@@ -543,7 +551,7 @@ def evaluation_submit(request, org_id: int, year: int, payload: RoundStepIn):
     response={200: RoundStateOut, **FAIL},
     tags=["evaluation"],
 )
-def evaluation_approve(request, org_id: int, year: int, payload: RoundStepIn):
+def evaluation_approve(request, org_id: int, year: YearPath, payload: RoundStepIn):
     """The committee directly above approves the organization's submitted results; refused
     while an organization under it has not submitted or the validation report has errors."""
     from tongket.evaluation.services import results_approve
@@ -557,7 +565,7 @@ def evaluation_approve(request, org_id: int, year: int, payload: RoundStepIn):
 @api.post(
     "/orgs/{org_id}/evaluation/{year}/lock", response={200: RoundOut, **FAIL}, tags=["evaluation"]
 )
-def evaluation_lock(request, org_id: int, year: int, quarter: int | None = None):
+def evaluation_lock(request, org_id: int, year: YearPath, quarter: int | None = None):
     """Locks the committee's round once every organization in it is approved."""
     from tongket.evaluation.services import round_lock
 
@@ -570,7 +578,7 @@ def evaluation_lock(request, org_id: int, year: int, quarter: int | None = None)
     response={200: RoundOut, **FAIL},
     tags=["evaluation"],
 )
-def evaluation_reopen(request, org_id: int, year: int, payload: RoundReopenIn):
+def evaluation_reopen(request, org_id: int, year: YearPath, payload: RoundReopenIn):
     """Reopens a locked round; the reason is kept on every organization's state and logged."""
     from tongket.evaluation.services import round_reopen
 

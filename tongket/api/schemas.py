@@ -1,8 +1,17 @@
 """API schemas: what each object looks like on the wire."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Path, Query, Schema
+
+from tongket.domain.periods import MAX_YEAR, MIN_YEAR
+
+# A year in a path or a query: 1930 (the Party's founding) to 2100, as everywhere else; outside
+# that a 422 (was a 500: a date of year 100 000 cannot exist).
+YearPath = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
+YearQuery = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)]
+YearField = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 class ErrorBody(Schema):
@@ -238,7 +247,7 @@ class BadgeDueOut(Schema):
 
 
 class RoundIn(Schema):
-    year: int
+    year: YearField
     quarter: int | None = None
     rule_version: str | None = None
     override_note: str = ""
@@ -272,7 +281,7 @@ class EligibleOut(Schema):
 
 class AwardDecisionIn(Schema):
     category: str
-    year: int
+    year: YearField
     number: str
     decided_on: date
     org_ids: list[int] = []

@@ -21,6 +21,7 @@ COMMANDS = [
     "tongket.cli.commands.factcheck",  # factcheck
     "tongket.cli.commands.targets",  # targets status, indicators, set-actual, set-target
     "tongket.cli.commands.work",  # tasks, outreach, meetings
+    "tongket.cli.commands.synth",  # synth
 ]
 
 # Commands that choose their own database before Django starts (the demo never touches the
@@ -77,7 +78,13 @@ def _log_unexpected() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _prepare(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _prepare(argv)
+    except ImproperlyConfigured as exc:  # a setting refused (production mode): one line
+        sys.stderr.write(f"tongket: {exc}\n")
+        return 2
     from django.utils import translation
     from django.utils.translation import gettext as _
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import connection
-
+from tongket.core.routers import read_connection
 from tongket.domain.timeline import Snapshot, Version
 
 VALID = "v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s)"
@@ -51,7 +50,7 @@ def subtree_snapshot(model, node_field: str, kind_field: str, root_id: int, day:
         WHERE {VALID}
     """
     )  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection(model).cursor() as cursor:  # the replica inside a report
         cursor.execute(sql, [root_id, day, day, day, day])
         rows = cursor.fetchall()
     return Snapshot((Version(*_dates(row)) for row in rows), day)

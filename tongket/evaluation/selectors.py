@@ -7,13 +7,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import BigIntegerField, Count, F, Func
 from django.db.models.expressions import RawSQL
 
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.core.routers import RoutedConnection, reading_replica
 from tongket.core.tree_sql import subtree_ids_sql
 from tongket.domain.evaluation import (
     Context,
@@ -47,6 +47,8 @@ from tongket.evaluation.services import (
 from tongket.party.models import Member, Membership, PartyOrg, PartyOrgVersion
 from tongket.party.selectors import members_on, org_snapshot, org_subtree
 
+# Raw SQL below follows the router: on the replica inside reading_replica() (tallies, streaks).
+connection = RoutedConnection(Evaluation)
 GRASSROOTS = ("grassroots_committee", "grassroots_branch")
 
 
@@ -97,6 +99,7 @@ class Tallies:
     previous: Tallies | None = None
 
 
+@reading_replica()
 def evaluation_tally(actor: Actor, committee: PartyOrg, year: int, compare=True) -> Tallies:
     """Counts by level for the grassroots organizations, the sub-branches under grassroots
     committees and the members of the committee's tree at the end of the year; organizations
@@ -255,6 +258,7 @@ class Streaks:
     members: list[tuple[int, str, str]]
 
 
+@reading_replica()
 def streaks(actor: Actor, committee: PartyOrg, year: int, years: int = 5) -> Streaks:
     """Organizations and members rated excellent in each of `years` consecutive years ending
     in `year` (a missing or not-classified year breaks the streak, §9 item 14), among those
@@ -405,6 +409,7 @@ def _quota_groups(rnd: EvaluationRound, rows: list[Evaluation], scope: str) -> d
 
 
 # --- awards and badges ---------------------------------------------------------------------
+@reading_replica()
 def award_counts(actor: Actor, committee: PartyOrg, year: int) -> list[dict]:
     """Per award decision of the year: its category, number, and how many organizations and
     members it names."""

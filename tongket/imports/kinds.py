@@ -145,6 +145,10 @@ def code(value) -> str:
     result = text(value, 40)
     if ";" in result or "|" in result:
         raise _cell_error(_("Mã không được chứa dấu “;” hoặc “|”."))
+    # A code is looked up and printed in links and spreadsheets: one that a spreadsheet would
+    # run as a formula (=HYPERLINK(…), =cmd|…) is an injection attempt, never an office's code.
+    if result.startswith(("=", "+", "@")):
+        raise _cell_error(_("Mã không được bắt đầu bằng “=”, “+” hoặc “@” (dạng công thức)."))
     return result
 
 
@@ -289,10 +293,14 @@ def _check_header(kind: Kind, header: list[str], header_row: int, mapped: Mapped
     return match.index
 
 
-def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
+def map_table(
+    kind: Kind, table, *, max_errors: int = MAX_ERRORS, require_rows: bool = True
+) -> Mapped:
     """Converts every row of `table` (a readers.Table) to a record of `kind`, or RowErrors.
 
-    Stops after `max_errors` errors (then `truncated` is set and the rest is not read).
+    Stops after `max_errors` errors (then `truncated` is set and the rest is not read). A
+    table without a data row is an error (`require_rows`): a header alone is a mistake (the
+    wrong file, or rows deleted by accident), not an import that did nothing.
     """
     mapped = Mapped(sheet=table.sheet)
     index = _check_header(kind, table.header, table.header_row, mapped)
@@ -310,6 +318,9 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
         if len(mapped.errors) >= max_errors:
             mapped.truncated = True
             return mapped
+    if require_rows and not mapped.last_row:
+        mapped.add(table.header_row, "", "", no_rows_message())
+        return mapped
     bad_rows = set()
     for number, column, message in kind.check_file(list(by_row.values())):
         value = getattr(by_row[number], column, "")
@@ -320,6 +331,10 @@ def map_table(kind: Kind, table, *, max_errors: int = MAX_ERRORS) -> Mapped:
             mapped.failed_codes.add(key)
     mapped.records = list(by_row.values())
     return mapped
+
+
+def no_rows_message() -> str:
+    return _("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào bên dưới.")
 
 
 def accepts_header(kind: Kind, header: list[str]) -> bool:
@@ -334,9 +349,8 @@ def map_tables(kind: Kind, tables: list, skipped: list[str]) -> Mapped:
     (for its errors), and each sheet passed over is named in a warning."""
     parts: list[Mapped] = []
     for table in tables:
-        parts.append(
-            map_table(kind, table, max_errors=MAX_ERRORS - sum(len(p.errors) for p in parts))
-        )
+        left = MAX_ERRORS - sum(len(p.errors) for p in parts)
+        parts.append(map_table(kind, table, max_errors=left, require_rows=False))
         for record in parts[-1].records:
             record.sheet = table.sheet
         if parts[-1].truncated:
@@ -350,7 +364,9 @@ def map_tables(kind: Kind, tables: list, skipped: list[str]) -> Mapped:
         merged.present |= part.present
         merged.failed_codes |= part.failed_codes
         merged.truncated |= part.truncated
-        merged.last_row = part.last_row
+        merged.last_row = part.last_row or merged.last_row
+    if not merged.errors and not any(p.last_row for p in parts):
+        merged.add(tables[0].header_row, "", "", no_rows_message())
     for name in skipped:
         merged.warnings.append(
             _(

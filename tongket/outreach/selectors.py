@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.core.routers import reading_replica
 from tongket.domain.outreach import (
     Backlog,
     Cadence,
@@ -85,6 +86,7 @@ class CoverageReport:
     visits: int
 
 
+@reading_replica()
 def coverage_report(
     actor: Actor,
     programme: Programme,

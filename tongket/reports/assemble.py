@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
+from tongket.core.routers import reading_replica
 from tongket.domain.documents import (
     Committee,
     committee_of,
@@ -30,6 +31,7 @@ from tongket.reports.narrative import sections_of
 TOPIC = "công tác xây dựng Đảng, xây dựng chính quyền, công tác dân vận"
 
 
+@reading_replica()
 def report_document(
     actor: Actor,
     org: PartyOrg,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tongket.core.actor import Actor
 from tongket.core.audit import record_event
+from tongket.core.routers import reading_replica
 from tongket.party.models import PartyOrg
 from tongket.reports.render import CONTENT_TYPES, check_format, filename_for
 
@@ -22,6 +23,7 @@ class ReportFile:
     content_type: str
 
 
+@reading_replica()  # the figures from the replica; the export event goes to the primary
 def report_file(
     actor: Actor, org: PartyOrg, period: str, fmt: str, template: Path | None = None
 ) -> ReportFile:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
 from tongket.core.permissions import require
+from tongket.core.routers import reading_replica
 from tongket.domain.errors import DomainError
 from tongket.domain.periods import Period, parse_period
 from tongket.domain.vnformat import format_date_short
@@ -214,6 +215,7 @@ def check_period(text: str, today: dt.date | None = None) -> tuple[Period, dt.da
     return period, period.end, False
 
 
+@reading_replica()
 def review_figures(
     actor: Actor, org: PartyOrg, period_text: str, today: dt.date | None = None
 ) -> ReviewFigures:

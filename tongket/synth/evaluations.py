@@ -17,6 +17,10 @@ six months unclassified, and a few subjects without a result in some years (whic
 their streaks). Every quota group keeps its "excellent" within the cap the round's settings
 give (at most floor(20% × good) per grassroots organization for members, per committee for
 organizations), so the results pass the validation report of their year.
+
+Members' results are drawn in two passes over compact arrays (an outcome byte and the
+organization per member), capped per quota group, then streamed to the database (COPY on
+PostgreSQL): a year of the country's 5.9 million members never sits in memory as rows.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from __future__ import annotations
 import json
 import random
 import time
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tongket.domain.evaluation import Subject, exclusion_reason, quota_cap, rule_for_year
 from tongket.synth.city import City
+from tongket.synth.progress import Steps
 
 YEARS = range(2020, 2025)
 # Per-year draws: a "steady" subject is excellent most years, the others seldom.
@@ -70,7 +76,12 @@ COLUMNS = (
     "archived",
 )
 LEVEL, FLAGS_AT = COLUMNS.index("level"), COLUMNS.index("flags")
-BATCH = 5_000
+# A member's outcome in one year, one byte each (the country has 5.9 million members).
+NONE, UNCLASSIFIED, EXCELLENT, GOOD, COMPLETED, NOT_COMPLETED, DISCIPLINED_NC = range(7)
+CODE = {"excellent": EXCELLENT, "good": GOOD, "completed": COMPLETED}
+CODE["not_completed"] = NOT_COMPLETED
+LEVEL_OF = {EXCELLENT: "excellent", GOOD: "good", COMPLETED: "completed"}
+LEVEL_OF |= {NOT_COMPLETED: "not_completed", DISCIPLINED_NC: "not_completed", UNCLASSIFIED: ""}
 
 
 @dataclass
@@ -97,10 +108,11 @@ class Status:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-def generate_evaluations(city: City, years=YEARS) -> Written:
+def generate_evaluations(city: City, years=YEARS, steps: Steps | None = None) -> Written:
     """Statuses, rounds and results for `years`, in one transaction."""
     from django.db import transaction
 
+    steps = steps or Steps()
     rng = random.Random(f"{city.seed}:evaluations")
     written = Written()
     started = time.perf_counter()
@@ -108,19 +120,30 @@ def generate_evaluations(city: City, years=YEARS) -> Written:
         statuses = _statuses(city, rng)
         written.statuses = len(statuses)
         by_member = {s.member: s for s in statuses}
-        steady_members = {s.member for s in city.spans if rng.random() < STEADY_MEMBERS}
+        steady_members = bytearray(rng.random() < STEADY_MEMBERS for _ in range(len(city.spans)))
         orgs = city.grassroots + city.subs
         steady_orgs = {o for o in orgs if rng.random() < STEADY_ORGS}
         for year in years:
+            begun = time.perf_counter()
             rounds = _rounds(city, year)
             written.rounds += len(rounds)
             year_rng = random.Random(f"{city.seed}:evaluations:{year}")
             tree = _Tree(city, date(year, 12, 31))
             org_rows = _org_results(city, tree, rounds, year_rng, steady_orgs)
-            member_rows = _member_results(city, tree, rounds, year_rng, steady_members, by_member)
-            _insert(org_rows + member_rows)
+            _insert(org_rows)
+            drawn = _member_draws(city, tree, rounds, year_rng, steady_members, by_member)
+            with steps.bar(f"results {year}", len(city.spans)) as bar:
+                members = _insert(_member_rows(city, tree, rounds, drawn, by_member, bar))
             written.org_results += len(org_rows)
-            written.member_results += len(member_rows)
+            written.member_results += members
+            steps.done(
+                f"results {year}",
+                len(org_rows) + members,
+                time.perf_counter() - begun,
+                rounds=len(rounds),
+                org_results=len(org_rows),
+                member_results=members,
+            )
     written.seconds = time.perf_counter() - started
     return written
 
@@ -129,24 +152,23 @@ def _statuses(city: City, rng: random.Random) -> list[Status]:
     """Exempted (open-ended, from a day in 2021–2024) and suspended (a few months across a
     year's end) members; written as status periods, and the member's status where it lasts."""
     from tongket.party.models import Member, MemberStatusPeriod
+    from tongket.synth.bulk import write_rows
 
     found = []
-    for span in city.spans:
+    before_2000, before_2019 = date(2000, 1, 1).toordinal(), date(2019, 1, 1).toordinal()
+    spans = city.spans
+    for member, admitted in zip(spans.member, spans.admitted, strict=True):
         draw = rng.random()
-        if draw < EXEMPTED and span.admitted < date(2000, 1, 1):
+        if draw < EXEMPTED and admitted < before_2000:
             start = date(rng.randint(2021, 2024), rng.randint(1, 12), 1)
-            found.append(Status(span.member, "exempted", start, None))
-        elif draw > 1 - SUSPENDED and span.admitted < date(2019, 1, 1):
+            found.append(Status(member, "exempted", start, None))
+        elif draw > 1 - SUSPENDED and admitted < before_2019:
             start = date(rng.choice(YEARS), rng.randint(9, 11), 1)  # across the year's end
-            found.append(Status(span.member, "suspended", start, start + timedelta(days=150)))
-    MemberStatusPeriod.objects.bulk_create(
-        (
-            MemberStatusPeriod(
-                member_id=s.member, status=s.status, valid_from=s.start, valid_to=s.end
-            )
-            for s in found
-        ),
-        batch_size=2_000,
+            found.append(Status(member, "suspended", start, start + timedelta(days=150)))
+    write_rows(
+        MemberStatusPeriod,
+        ("member_id", "status", "valid_from", "valid_to", "note"),
+        ((s.member, s.status, s.start, s.end, "") for s in found),
     )
     lasting = [s.member for s in found if s.end is None]
     for first in range(0, len(lasting), 2_000):
@@ -160,8 +182,11 @@ def _rounds(city: City, year: int) -> dict[int, object]:
 
     rule = rule_for_year(year).code
     made = EvaluationRound.objects.bulk_create(
-        EvaluationRound(committee_id=w, year=year, rule_version=rule, quota={}, locked=True)
-        for w in city.wards
+        (
+            EvaluationRound(committee_id=w, year=year, rule_version=rule, quota={}, locked=True)
+            for w in city.wards
+        ),
+        batch_size=2_000,
     )
     if not all(r.pk for r in made):  # backends that do not return keys
         made = list(EvaluationRound.objects.filter(year=year, committee_id__in=city.wards))
@@ -195,18 +220,23 @@ def _draw(rng: random.Random, table) -> str:
     return table[-1][0]
 
 
-def _cap(groups: dict, rounds: dict, rng: random.Random) -> None:
-    """Within each quota group, "excellent" above the cap of the round's settings becomes
-    "good" (drawn at random), until the group is within its cap."""
+def _settings(rounds: dict):
+    """The quota settings of each ward committee's round, read once."""
     from tongket.evaluation.services import quota_settings
 
+    return {ward: quota_settings(rnd) for ward, rnd in rounds.items()}
+
+
+def _cap(groups: dict, rounds: dict, rng: random.Random) -> None:
+    """Within each quota group of organizations, "excellent" above the cap of the round's
+    settings becomes "good" (drawn at random), until the group is within its cap."""
+    settings = _settings(rounds)
     for (ward, _group), rows in groups.items():
-        settings = quota_settings(rounds[ward])
         top = [r for r in rows if r[LEVEL] == "excellent"]
         good = sum(1 for r in rows if r[LEVEL] == "good")
         classified = sum(1 for r in rows if r[LEVEL])
         rng.shuffle(top)
-        while top and len(top) > quota_cap(good, classified, settings):
+        while top and len(top) > quota_cap(good, classified, settings[ward]):
             demoted = top.pop()
             demoted[LEVEL], demoted[FLAGS_AT] = "good", FLAGS
             good += 1
@@ -230,39 +260,94 @@ def _org_results(city, tree: _Tree, rounds, rng, steady: set[int]) -> list[list]
     return rows
 
 
-def _member_results(city, tree: _Tree, rounds, rng, steady: set[int], statuses) -> list[list]:
-    year, day, rows, groups = tree.day.year, tree.day, [], defaultdict(list)
-    committees = set(city.committees)
-    for span in city.spans:
-        org = span.org_on(day)
-        if org is None or rng.random() < NO_RESULT:
+@dataclass
+class _Drawn:
+    """One year's member outcomes: a code and the organization per member (0 = none)."""
+
+    codes: bytearray
+    orgs: array
+
+
+def _member_draws(city, tree: _Tree, rounds, rng, steady: bytearray, statuses) -> _Drawn:
+    """Draws each member's outcome, in member order, then caps each quota group."""
+    day = tree.day
+    n = len(city.spans)
+    codes, orgs = bytearray(n), array("i", bytes(4 * n))
+    groups: dict[tuple, list] = {}  # (ward, grassroots) → [good, classified, [excellent]]
+    for i, org in enumerate(city.spans.orgs_on(day)):
+        if not org or rng.random() < NO_RESULT:
             continue
-        ward = tree.ward[org]
-        status = statuses.get(span.member)
-        reason = status.status if status and status.on(day) else _under_six_months(span, day)
-        level = "" if reason else _draw(rng, MEMBER_LEVELS[span.member in steady])
-        top = tree.grassroots[org]
-        body = "Đảng ủy cơ sở" if top in committees else "Chi bộ cơ sở"
-        row = _row(
-            rounds[ward], year, level, member=span.member, unit_org=org, reason=reason, body=body
-        )
-        if level == "not_completed" and rng.random() < DISCIPLINED:
-            row[FLAGS_AT] = FLAGS_DISCIPLINED
-        rows.append(row)
-        groups[(ward, top)].append(row)
-    _cap(groups, rounds, rng)
-    return rows
+        orgs[i] = org
+        group = groups.setdefault((tree.ward[org], tree.grassroots[org]), [0, 0, []])
+        if _reason(city, i, city.spans.member[i], day, statuses):
+            codes[i] = UNCLASSIFIED
+            continue
+        code = CODE[_draw(rng, MEMBER_LEVELS[bool(steady[i])])]
+        if code == NOT_COMPLETED and rng.random() < DISCIPLINED:
+            code = DISCIPLINED_NC
+        codes[i] = code
+        group[0] += code == GOOD
+        group[1] += 1
+        if code == EXCELLENT:
+            group[2].append(i)
+    settings = _settings(rounds)
+    for (ward, _top), (good, classified, top) in groups.items():
+        rng.shuffle(top)
+        while top and len(top) > quota_cap(good, classified, settings[ward]):
+            codes[top.pop()] = GOOD
+            good += 1
+    return _Drawn(codes, orgs)
 
 
-def _under_six_months(span, day: date) -> str:
-    if span.admitted <= date(day.year, 6, 1):  # six months before the year's end at least
+def _reason(city, i: int, member: int, day: date, statuses) -> str:
+    """Why a member is left unclassified in the year ("" when classified)."""
+    status = statuses.get(member)
+    if status and status.on(day):
+        return status.status
+    admitted = city.spans.admitted[i]
+    if admitted <= date(day.year, 6, 1).toordinal():  # six months before the year's end
         return ""
-    reason = exclusion_reason(Subject(id=span.member, admitted_on=span.admitted), day)
+    reason = exclusion_reason(Subject(id=member, admitted_on=date.fromordinal(admitted)), day)
     return reason.value if reason else ""
 
 
+def _member_rows(city, tree: _Tree, rounds, drawn: _Drawn, statuses, bar):
+    """The members' results as tuples in COLUMNS order, streamed in member order."""
+    year, day = tree.day.year, tree.day
+    committees = set(city.committees)
+    flags = {EXCELLENT: FLAGS_EXCELLENT, DISCIPLINED_NC: FLAGS_DISCIPLINED, UNCLASSIFIED: NO_FLAGS}
+    reviewed, decided = date(year, 12, 15), date(year + 1, 1, 10)
+    for i, (code, org) in enumerate(zip(drawn.codes, drawn.orgs, strict=True)):
+        if i % 50_000 == 49_999:
+            bar.update(50_000)
+        if code == NONE:
+            continue
+        member = city.spans.member[i]
+        rnd = rounds[tree.ward[org]]
+        classified = code != UNCLASSIFIED
+        body = "Đảng ủy cơ sở" if tree.grassroots[org] in committees else "Chi bộ cơ sở"
+        yield (
+            rnd.pk,
+            year,
+            None,
+            member,
+            org,
+            LEVEL_OF[code],
+            "" if classified else _reason(city, i, member, day, statuses),
+            None,
+            flags.get(code, FLAGS),
+            "",
+            body,
+            "",
+            decided if classified else None,
+            rnd.rule_version,
+            reviewed if classified else None,
+            False,
+        )
+
+
 def _row(rnd, year, level, *, org=None, member=None, unit_org, body, reason="") -> list:
-    """One result as a list in COLUMNS order (dates as ISO text, flags as JSON text)."""
+    """One organization's result as a list in COLUMNS order."""
     classified = bool(level)
     flags = (FLAGS_EXCELLENT if level == "excellent" else FLAGS) if classified else NO_FLAGS
     return [
@@ -278,23 +363,16 @@ def _row(rnd, year, level, *, org=None, member=None, unit_org, body, reason="") 
         "",
         body,
         "",
-        f"{year + 1}-01-10" if classified else None,
+        date(year + 1, 1, 10) if classified else None,
         rnd.rule_version,
-        f"{year}-12-15" if classified else None,
+        date(year, 12, 15) if classified else None,
         False,
     ]
 
 
-def _insert(rows: list[list]) -> None:
-    """executemany in batches: the fields Evaluation has, as results_record fills them."""
-    from django.db import connection
-
+def _insert(rows) -> int:
+    """The fields Evaluation has, as results_record fills them (COPY or executemany)."""
     from tongket.evaluation.models import Evaluation
+    from tongket.synth.bulk import write_rows
 
-    table = Evaluation._meta.db_table
-    cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    marks = ", ".join(cast if c == "flags" else "%s" for c in COLUMNS)
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[first : first + BATCH])
+    return write_rows(Evaluation, COLUMNS, rows)

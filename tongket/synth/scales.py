@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 class Scale:
     """How big a synthetic party organization is.
 
-    One top committee with `wards` ward committees under it; `grassroots` grassroots
+    One top committee with `wards` ward committees under it (under `provinces` province
+    committees in between when there are any, 0 = no such level); `grassroots` grassroots
     organizations spread over the wards (a `committee_share` of them grassroots committees,
     the rest grassroots branches); `sub_branches` under the grassroots committees (at least
     one each); `members` spread over the branches; `moved` grassroots organizations that
@@ -28,6 +29,7 @@ class Scale:
     committee_share: float = 0.4
     transfer_share: float = 0.02
     moved: int = 0
+    provinces: int = 0
 
     @property
     def committees(self) -> int:
@@ -35,7 +37,7 @@ class Scale:
 
     @property
     def orgs(self) -> int:
-        return 1 + self.wards + self.grassroots + self.sub_branches
+        return 1 + self.provinces + self.wards + self.grassroots + self.sub_branches
 
     def times(self, factor: float) -> Scale:
         """The same shape with `factor` times the organizations and members (the wards and
@@ -58,13 +60,15 @@ SCALES: dict[str, Scale] = {
     "city": Scale(
         "city", wards=168, grassroots=5_000, sub_branches=25_000, members=500_000, moved=12
     ),
-    # The country's 3,321 communes and wards and its 5.6 million members (order of size).
+    # The country after 1/7/2025: 34 provinces, 3,321 communes and wards (Ho Chi Minh City
+    # 168), about 55,000 grassroots organizations and 5.9 million members.
     "national": Scale(
         "national",
+        provinces=34,
         wards=3_321,
-        grassroots=100_000,
-        sub_branches=500_000,
-        members=5_600_000,
+        grassroots=55_000,
+        sub_branches=270_000,
+        members=5_900_000,
         moved=200,
     ),
 }

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError
 from tongket.core.permissions import restrict
+from tongket.core.routers import reading_replica
 from tongket.core.selectors import history_of
 from tongket.domain.indicators import (
     TARGET_KIND_VI,
@@ -120,6 +121,7 @@ class IndicatorStatus:
         return self.targets[0] if self.targets else None
 
 
+@reading_replica()
 def targets_status(actor: Actor, subject, period: Period | str) -> list[IndicatorStatus]:
     """Per indicator with a figure in the period or a target covering it: the actual, its
     status, the targets with the share reached and the progress verdict, and the growth over
@@ -286,6 +288,7 @@ class TrendPoint:
     status: str
 
 
+@reading_replica()
 def indicator_trend(
     actor: Actor, subject, indicator: Indicator, kind: str, upto: Period
 ) -> list[TrendPoint]:

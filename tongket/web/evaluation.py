@@ -154,6 +154,7 @@ def branch_entry(request, pk: int, org_pk: int):
             messages.success(request, _("Đã lưu kết quả xếp loại."))
             return redirect("evaluation_branch", pk=rnd.pk, org_pk=org.pk)
         except DomainError as exc:
+            _reraise_access(exc)
             messages.error(request, exc.message)
     context = {"round": rnd, "org": org, "rows": rows, "levels": LEVEL_CHOICES}
     return render(request, "web/evaluation/branch.html", context)
@@ -200,6 +201,7 @@ def branch_submit(request, pk: int, org_pk: int):
         services.results_submit(actor=actor, rnd=rnd, org=party.org_get(actor, org_pk))
         messages.success(request, _("Đã gửi kết quả lên cấp trên."))
     except DomainError as exc:
+        _reraise_access(exc)
         messages.error(request, exc.message)
     return redirect("evaluation_branch", pk=rnd.pk, org_pk=org_pk)
 

@@ -1,0 +1,88 @@
+"""Rows straight into a table: COPY on PostgreSQL, executemany in batches elsewhere.
+
+The generator writes millions of rows; building a model instance per row (bulk_create) costs
+more than the database does. Rows are plain tuples in the order of the columns given, with
+Python values (int, str, date, datetime, Decimal, bool, None); JSON columns take JSON text.
+The columns not named take the table's default (an id from its sequence), so every column
+without a database default must be named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+BATCH = 5_000  # rows per executemany on SQLite
+
+
+def _sqlite_value(value):
+    """What sqlite3 stores for the value, as Django writes it (dates as ISO text)."""
+    if isinstance(value, datetime):  # stored in UTC without an offset, as Django does
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def write_rows(model_or_table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Writes the rows; returns how many. Call inside the generator's transaction."""
+    from django.db import connection
+
+    table = model_or_table if isinstance(model_or_table, str) else model_or_table._meta.db_table
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        return _copy(connection, table, names, rows)
+    return _executemany(connection, table, names, len(columns), rows)
+
+
+def _copy(connection, table: str, names: str, rows: Iterable[tuple]) -> int:
+    count = 0
+    connection.ensure_connection()
+    sql = f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
+    with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _executemany(connection, table: str, names: str, width: int, rows: Iterable[tuple]) -> int:
+    marks = ", ".join(["?"] * width)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    count, batch = 0, []
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        for row in rows:
+            batch.append(tuple(_sqlite_value(v) for v in row))
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    finally:
+        cursor.close()
+    return count
+
+
+def reset_sequences(models: Sequence) -> None:
+    """Moves PostgreSQL's id sequences past the explicit keys written (nothing on SQLite)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
+
+
+def next_id(model) -> int:
+    """The first free key of a table that may already hold rows (units loaded before)."""
+    from django.db.models import Max
+
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
