@@ -1,8 +1,9 @@
 """A database that `tongket` subprocesses write to, whatever database the suite runs on.
 
 On SQLite: a fresh file in the test's folder, migrated by `manage.py migrate`. On PostgreSQL:
-the suite's test database itself, with the test made transactional so that the subprocess
-sees what the test commits and the test sees what the subprocess commits (flushed afterwards).
+the suite's test database itself, the test transactional (on both, for one code path) so that
+the subprocess sees what the test commits and the test sees what the subprocess commits
+(flushed afterwards).
 `state()` is tests.dbstate's digest of the whole database.
 """
 
@@ -53,7 +54,7 @@ def _pg_url(settings: dict) -> str:
 
 
 @pytest.fixture
-def cli_db(request, tmp_path) -> CliDatabase:
+def cli_db(transactional_db, tmp_path) -> CliDatabase:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TONGKET_")}
     env["TONGKET_VAR_DIR"] = str(tmp_path / "var")
     env["TONGKET_LANGUAGE"] = "vi"
@@ -70,6 +71,5 @@ def cli_db(request, tmp_path) -> CliDatabase:
         )
         assert done.returncode == 0, done.stderr
         return CliDatabase(env, db)
-    request.getfixturevalue("transactional_db")
     env["TONGKET_DATABASE_URL"] = _pg_url(connection.settings_dict)
     return CliDatabase(env, None)

@@ -60,6 +60,7 @@ TESTED = {
     "targets indicators",
     "targets set-actual",
     "targets set-target",
+    "synth",  # tests/test_synth_cli.py
 }
 
 

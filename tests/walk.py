@@ -259,9 +259,11 @@ def no_b_data(response, where="") -> None:
 # --- the two sides ------------------------------------------------------------------------
 def own_things(user, root, label: str) -> SimpleNamespace:
     """A user's own token, import job and report batch (objects of no organization)."""
+    from unittest import mock
+
     from tongket.accounts.services import token_create
     from tongket.imports.models import ImportJob
-    from tongket.reports.batch import batch_start
+    from tongket.reports import batch as batches
 
     actor = actor_for(user)
     token, _raw = token_create(actor=actor, user=user, name=f"{label}'s")
@@ -274,7 +276,13 @@ def own_things(user, root, label: str) -> SimpleNamespace:
         stored_path="/x",
         errors_path=errors.name,
     )
-    batch = batch_start(actor=actor, root=root, period_text="2024", formats=["json"], run=False)
+    batch = batches.batch_start(
+        actor=actor, root=root, period_text="2024", formats=["json"], run=False
+    )
+    # Run to its end here, so that its zip is there to download; in the test's transaction,
+    # so without the thread's closing of its connection.
+    with mock.patch.object(batches, "connection", SimpleNamespace(close=lambda: None)):
+        batches.run_batch(batch.id)
     return SimpleNamespace(token=token, job=job, batch=batch.id)
 
 

@@ -250,11 +250,15 @@ def member_create(request, payload: MemberIn):
     return Status(201, party_services.member_create(actor=who, org=org, **data))
 
 
-@api.patch("/members/{member_id}", response={200: MemberOut, **FAIL}, tags=["members"])
+@api.patch("/members/{member_id}", response={200: MemberOut, 409: Error, **FAIL}, tags=["members"])
 def member_rename(request, member_id: int, payload: MemberPatch):
+    """Corrects the member's name. With `version` (the one GET gave), a change saved in
+    between is refused with 409 instead of overwritten."""
     who = actor(request)
     member = party.member_get(who, member_id, purpose="API: sửa")
-    return party_services.member_rename(actor=who, member=member, full_name=payload.full_name)
+    return party_services.member_rename(
+        actor=who, member=member, full_name=payload.full_name, expected_version=payload.version
+    )
 
 
 class AuditQuery(Schema):

@@ -17,6 +17,7 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "report.format": 404,  # /reports/{org}/{period}/{fmt}: no such file
     "report.future": 422,  # a well-formed period that has not begun: nothing to report yet
+    "edit.stale": 409,  # optimistic locking: the record changed since the client read it
 }
 
 

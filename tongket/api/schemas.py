@@ -72,6 +72,9 @@ class MemberOut(MemberRow):
     gender: str
     admitted_on: date
     confirmed_on: date | None
+    # The record's edit version: send it back in a PATCH to have a change saved in between
+    # refused (409) instead of overwritten.
+    version: int = Field(..., alias="lock_version")
 
 
 class MemberIn(Schema):
@@ -86,6 +89,9 @@ class MemberIn(Schema):
 
 class MemberPatch(Schema):
     full_name: str
+    # The `version` of the record the change was made on (from GET); when given, a change
+    # saved since is refused with 409 "edit.stale" instead of overwritten.
+    version: int | None = None
 
 
 class ChangeOut(Schema):

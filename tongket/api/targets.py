@@ -49,6 +49,9 @@ class TargetIn(Schema):
     value: int | float | str
     source: str = ""
     unit_of_measure: str | None = None
+    # The `version` of the target a revision was made on: a revision saved since is refused
+    # with 409 instead of overwritten.
+    version: int | None = None
 
 
 class ActualIn(Schema):
@@ -58,6 +61,7 @@ class ActualIn(Schema):
     status: str
     source: str = ""
     unit_of_measure: str | None = None
+    version: int | None = None  # as in TargetIn
 
 
 class TargetOut(Schema):
@@ -68,6 +72,7 @@ class TargetOut(Schema):
     value: float
     source: str
     holder: str
+    version: int
 
 
 class ActualOut(Schema):
@@ -78,6 +83,12 @@ class ActualOut(Schema):
     status: str
     source: str
     holder: str
+    version: int
+
+
+# Creating (201) or revising (200); 409 when the revision was made on an older version.
+TARGET_SET = {200: TargetOut, 201: TargetOut, 409: Error, **FAIL}
+ACTUAL_SET = {200: ActualOut, 201: ActualOut, 409: Error, **FAIL}
 
 
 class TargetStatusOut(Schema):
@@ -206,6 +217,7 @@ def _target_out(t) -> dict:
         "value": _number(t.value),
         "source": t.source,
         "holder": _holder(t),
+        "version": t.lock_version,
     }
 
 
@@ -218,6 +230,7 @@ def _actual_out(a) -> dict:
         "status": a.status,
         "source": a.source,
         "holder": _holder(a),
+        "version": a.lock_version,
     }
 
 
@@ -245,6 +258,7 @@ def _set_target(request, subject, payload: TargetIn):
         value=payload.value,
         source=payload.source,
         unit_of_measure=payload.unit_of_measure,
+        expected_version=payload.version,
         **_keyword(subject),
     )
     return Status(201 if saved.created else 200, _target_out(saved.record))
@@ -260,6 +274,7 @@ def _set_actual(request, subject, payload: ActualIn):
         status=payload.status,
         source=payload.source,
         unit_of_measure=payload.unit_of_measure,
+        expected_version=payload.version,
         **_keyword(subject),
     )
     return Status(201 if saved.created else 200, _actual_out(saved.record))
@@ -302,7 +317,7 @@ def org_targets(request, org_id: int):
     return [_target_out(t) for t in selectors.targets_of(_actor(request), _org(request, org_id))]
 
 
-@router.post("/orgs/{org_id}/targets", response={200: TargetOut, 201: TargetOut, **FAIL})
+@router.post("/orgs/{org_id}/targets", response=TARGET_SET)
 def org_target_set(request, org_id: int, payload: TargetIn):
     """Creates (201) or revises (200) a target; the earlier value stays in the change log."""
     return _set_target(request, _org(request, org_id), payload)
@@ -314,7 +329,7 @@ def unit_targets(request, unit_id: int):
     return [_target_out(t) for t in rows]
 
 
-@router.post("/units/{unit_id}/targets", response={200: TargetOut, 201: TargetOut, **FAIL})
+@router.post("/units/{unit_id}/targets", response=TARGET_SET)
 def unit_target_set(request, unit_id: int, payload: TargetIn):
     return _set_target(request, _unit(request, unit_id), payload)
 
@@ -324,7 +339,7 @@ def org_actuals(request, org_id: int):
     return [_actual_out(a) for a in selectors.actuals_of(_actor(request), _org(request, org_id))]
 
 
-@router.post("/orgs/{org_id}/actuals", response={200: ActualOut, 201: ActualOut, **FAIL})
+@router.post("/orgs/{org_id}/actuals", response=ACTUAL_SET)
 def org_actual_set(request, org_id: int, payload: ActualIn):
     """Records (201) or revises (200) an actual; the earlier value stays in the change log."""
     return _set_actual(request, _org(request, org_id), payload)
@@ -336,6 +351,6 @@ def unit_actuals(request, unit_id: int):
     return [_actual_out(a) for a in rows]
 
 
-@router.post("/units/{unit_id}/actuals", response={200: ActualOut, 201: ActualOut, **FAIL})
+@router.post("/units/{unit_id}/actuals", response=ACTUAL_SET)
 def unit_actual_set(request, unit_id: int, payload: ActualIn):
     return _set_actual(request, _unit(request, unit_id), payload)

@@ -79,3 +79,19 @@ def usable_grants(grants: list[GrantScope], action: str, day: date) -> list[Gran
 def allowed(grants: list[GrantScope], action: str, target: Target, day: date) -> bool:
     """True when one grant valid on `day` has the role for `action` over `target`."""
     return any(g.covers(target) for g in usable_grants(grants, action, day))
+
+
+def topmost(paths: dict[int, str]) -> list[int]:
+    """The keys whose path lies under no other path of `paths`, in path order: the roots of a
+    user's visible trees. Each path's ancestors are its own prefixes ("/1/5/17/" has "/1/" and
+    "/1/5/"), so this is linear in the paths × their depth, not quadratic in the paths: a
+    city-wide user sees 30,000 organizations on every page's switcher."""
+    present = set(paths.values())
+
+    def under_another(path: str) -> bool:
+        parts = path.strip("/").split("/")
+        return any("/" + "/".join(parts[:i]) + "/" in present for i in range(1, len(parts)))
+
+    return [
+        key for key, path in sorted(paths.items(), key=lambda kv: kv[1]) if not under_another(path)
+    ]

@@ -292,9 +292,21 @@ def check_row(
 
 
 @transaction.atomic
-def results_record(*, actor: Actor, rnd: EvaluationRound, rows: list[ResultRow]) -> int:
+def results_record(
+    *,
+    actor: Actor,
+    rnd: EvaluationRound,
+    rows: list[ResultRow],
+    seen: dict[int, int | None] | None = None,
+) -> int:
     """Records many results at once, all or nothing: each checked by the rule of its year,
-    each member placed in its branch at the end of the year, one audit row each."""
+    each member placed in its branch at the end of the year, one audit row each.
+
+    `seen`: for an entry grid, each member's result as the grid showed it (its id, None when
+    there was none). Saving a result replaces the row, so a member whose result is another row
+    now was saved by someone else in between: refused (optimistic locking, core.locking)."""
+    if seen is not None:
+        _check_seen(rnd, seen)
     members = [r.member.pk for r in rows if r.member is not None]
     orgs = [r.org.pk for r in rows if r.org is not None]
     _no_duplicates(members, orgs)
@@ -334,6 +346,26 @@ def results_record(*, actor: Actor, rnd: EvaluationRound, rows: list[ResultRow])
         e.unit_org = by_id[e.unit_org_id]
     record_changes_bulk(actor, "update", created, [snapshot(e, RESULT_FIELDS) for e in created])
     return len(created)
+
+
+def _check_seen(rnd: EvaluationRound, seen: dict[int, int | None]) -> None:
+    """Refuses when a member's result is no longer the one the grid showed. The round's row,
+    locked, serializes two saves of its results (PostgreSQL; SQLite writes one at a time)."""
+    from tongket.core.locking import last_change, stale
+
+    list(EvaluationRound.objects.select_for_update().filter(pk=rnd.pk).values_list("pk"))
+    now = dict(
+        Evaluation.objects.filter(round=rnd, member_id__in=list(seen)).values_list(
+            "member_id", "pk"
+        )
+    )
+    for member_id, shown in seen.items():
+        current = now.get(member_id)
+        if current != shown:
+            name = Member.objects.values_list("full_name", flat=True).get(pk=member_id)
+            what = _("Kết quả xếp loại của %(name)s") % {"name": name}
+            who, when = last_change("evaluation.evaluation", current) if current else ("", None)
+            raise stale(what, who, when)
 
 
 def _no_duplicates(members: list[int], orgs: list[int]) -> None:

@@ -240,6 +240,26 @@ def enumeration(words: dict[str, Iterable[str]], what: str) -> Callable[[object]
     return convert
 
 
+def repeating(convert: Callable[[object], object], size: int = 20_000) -> Callable:
+    """`convert`, remembering its result for text cells it has seen: in a large file the
+    organization codes, the dates typed as text and many names repeat thousands of times.
+    Only for converters whose result depends on the cell alone; a refused cell is not
+    remembered, so it is refused again, with its message, on every row that has it."""
+    seen: dict[str, object] = {}
+
+    def cached(cell):
+        if type(cell) is not str:
+            return convert(cell)
+        found = seen.get(cell, seen)
+        if found is seen:
+            found = convert(cell)
+            if len(seen) < size:
+                seen[cell] = found
+        return found
+
+    return cached
+
+
 def legal_basis(value) -> str:
     result = text(value, 300)
     if result:
@@ -848,18 +868,20 @@ MEMBERS = register(
         sheets=("members", "đảng viên"),
         columns=(
             Column("card_number", "Số thẻ đảng viên", required=True, key=True, convert=card),
-            Column("full_name", "Họ và tên", required=True, convert=lambda v: text(v, 120)),
-            Column("birth_date", "Ngày sinh", required=True, convert=day),
+            Column(
+                "full_name", "Họ và tên", required=True, convert=repeating(lambda v: text(v, 120))
+            ),
+            Column("birth_date", "Ngày sinh", required=True, convert=repeating(day)),
             Column(
                 "gender",
                 "Giới tính",
                 required=True,
                 convert=enumeration(GENDER_WORDS, "Giới tính"),
             ),
-            Column("org_code", "Mã tổ chức", required=True, convert=code),
-            Column("since", "Từ ngày", convert=day),
-            Column("admitted_on", "Ngày vào Đảng", required=True, convert=day),
-            Column("confirmed_on", "Ngày chính thức", convert=day),
+            Column("org_code", "Mã tổ chức", required=True, convert=repeating(code)),
+            Column("since", "Từ ngày", convert=repeating(day)),
+            Column("admitted_on", "Ngày vào Đảng", required=True, convert=repeating(day)),
+            Column("confirmed_on", "Ngày chính thức", convert=repeating(day)),
             Column("status", "Trạng thái", convert=enumeration(STATUS_WORDS, "Trạng thái")),
         ),
         build=_build_member,

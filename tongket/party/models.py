@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongket.core.locking import version_field
 from tongket.core.tree import PathNode
 from tongket.domain.permissions import Target
 
@@ -68,6 +69,8 @@ class Member(models.Model):
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="members")
     # The ceremony ("ngày vào Đảng"): probation runs 12 months from it.
     admitted_on = models.DateField(_("ngày vào Đảng"))
+    # Optimistic locking (core.locking): bumped by every change of the member's own fields.
+    lock_version = version_field()
     # The committee's admission decision: party age counts from it (DOMAIN_RULES §2.3).
     decided_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
     confirmed_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
@@ -111,6 +114,7 @@ class PartyOrgVersion(models.Model):
     )
 
     scope_fields = {"org": "org__path", "unit": "org__unit__path"}
+    lock_version = version_field()  # optimistic locking of edits in place (core.locking)
 
     class Meta:
         ordering = ["org_id", "valid_from"]

@@ -130,8 +130,19 @@ def _member_counts(org_ids: list[int], day: date) -> dict[int, tuple[int, int]]:
 
 
 def members_search(actor: Actor, query: str = "", org: PartyOrg | None = None) -> QuerySet:
-    """Members in scope, accent-insensitive on name or card number. Lists carry few fields."""
-    rows = restrict(Member.objects.select_related("org"), actor).only(
+    """Members in scope, accent-insensitive on name or card number. Lists carry few fields.
+
+    The scope is applied as a set of organizations (a subquery on their paths) rather than as
+    a join on every member's organization path: the members are then read through the index
+    on their organization, a ward's few thousand instead of a scan of the whole city.
+    """
+    rows = Member.objects.select_related("org")
+    if not actor.system or org is not None:
+        orgs = restrict(PartyOrg.objects.all(), actor)
+        if org is not None:
+            orgs = orgs.filter(path__startswith=org.path)
+        rows = rows.filter(org__in=orgs.values("pk"))
+    rows = rows.only(
         "id",
         "card_number",
         "full_name",
@@ -141,11 +152,8 @@ def members_search(actor: Actor, query: str = "", org: PartyOrg | None = None) -
         "org__path",
         "org__code",
     )
-    if org is not None:
-        rows = rows.filter(org__path__startswith=org.path)
     if q := fold(query):
-        by_card = rows.filter(card_number__istartswith=query.strip())
-        rows = rows.filter(name_folded__contains=q) | by_card
+        rows = rows.filter(Q(name_folded__contains=q) | Q(card_number__istartswith=query.strip()))
     return rows
 
 

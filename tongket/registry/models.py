@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongket.core.locking import version_field
 from tongket.core.tree import PathNode
 from tongket.domain.permissions import Target
 
@@ -73,6 +74,7 @@ class AdminUnitVersion(models.Model):
         _("diện tích (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
     )
     basis = models.ForeignKey(LegalBasis, null=True, blank=True, on_delete=models.PROTECT)
+    lock_version = version_field()  # optimistic locking of edits in place (core.locking)
 
     scope_fields = {"unit": "unit__path"}
 

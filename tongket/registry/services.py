@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
 from tongket.core.audit import record_change, snapshot
+from tongket.core.locking import claim
 from tongket.core.permissions import require
 from tongket.core.revisions import bump
 from tongket.domain.errors import DomainError
@@ -359,11 +360,20 @@ def _reparent(actor: Actor, version: AdminUnitVersion, parent: AdminUnit, eve: d
 
 
 @transaction.atomic
-def unit_version_update(*, actor: Actor, version: AdminUnitVersion, changes: dict) -> None:
+def unit_version_update(
+    *,
+    actor: Actor,
+    version: AdminUnitVersion,
+    changes: dict,
+    expected_version: int | None = None,
+) -> None:
     """Changes a stored version in place, with the checks of unit_version_add (scope,
-    overlap, parent on the date, level, cycle) and an audit row with before and after."""
+    overlap, parent on the date, level, cycle) and an audit row with before and after.
+    With `expected_version` (the version the edit was opened on) a change saved in between is
+    refused (optimistic locking, core.locking)."""
     unit = version.unit
     require(actor, "edit", unit.scope_target())
+    claim(version, expected_version)
     before = snapshot(version)
     for name, value in changes.items():
         if name != "parent_code":

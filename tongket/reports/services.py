@@ -77,8 +77,11 @@ def draft_save(
     number: int | None = None,
     issued_on: dt.date | None = None,
     note: str = "",
+    base_version: int | None = None,
 ) -> ReportDraft:
-    """Saves the office's edits as the next version of the report's draft."""
+    """Saves the office's edits as the next version of the report's draft. `base_version`:
+    the latest version when the editor was opened (0: none yet); refused when another version
+    was saved since, so that edits made on an older text do not silently replace newer ones."""
     from tongket.reports.assemble import report_document
     from tongket.reports.facts import fact_keys
 
@@ -90,8 +93,13 @@ def draft_save(
         raise DomainError("draft.number", _("Số văn bản phải là số nguyên dương."))
     if len(note) > 200:
         raise DomainError("draft.note", _("Ghi chú tối đa 200 ký tự."))
+    # The organization's row, locked, serializes two saves of its drafts (PostgreSQL; SQLite
+    # writes one transaction at a time), so that both cannot pass the check below.
+    list(PartyOrg.objects.select_for_update().filter(pk=org.pk).values_list("pk"))
     last = ReportDraft.objects.select_for_update().filter(org=org, period=figures.period)
     version = (last.aggregate(m=Max("version"))["m"] or 0) + 1
+    if base_version is not None and version - 1 != base_version:
+        _stale_draft(last.order_by("-version").first())
     draft = ReportDraft.objects.create(
         org=org,
         period=figures.period,
@@ -105,3 +113,10 @@ def draft_save(
     )
     record_change(actor, "create", draft, after=snapshot(draft))
     return draft
+
+
+def _stale_draft(latest: ReportDraft) -> None:
+    from tongket.core.locking import stale
+
+    what = _("Bản thảo báo cáo (phiên bản %(v)d)") % {"v": latest.version}
+    raise stale(what, latest.created_by_name, latest.created_at)

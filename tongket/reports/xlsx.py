@@ -333,7 +333,19 @@ def build_workbook(document: ReportDocument) -> Workbook:
     wb.properties.creator = "tongket"
     for sheet in SHEETS:
         sheet(wb, f)
+    _text_stays_text(wb)
     return wb
+
+
+def _text_stays_text(wb: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula; names and titles come from the
+    records (an organization called "=HYPERLINK(…)" would run in the reader's spreadsheet and
+    start the A2 title), and the annex computes nothing, so every such cell is written as text."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def render_xlsx(document: ReportDocument) -> bytes:

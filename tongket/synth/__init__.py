@@ -41,12 +41,13 @@ class Synthetic:
     programmes: int = 0
     activities: int = 0
     extras_seconds: float = 0.0
+    checks_seconds: float = 0.0
     steps: Steps = field(default_factory=Steps)
 
     @property
     def seconds(self) -> float:
         evaluations = self.evaluations.seconds if self.evaluations else 0.0
-        return self.city.seconds + evaluations + self.extras_seconds
+        return self.city.seconds + evaluations + self.extras_seconds + self.checks_seconds
 
 
 def check_empty() -> None:
@@ -83,15 +84,22 @@ def generate(
     from django.db import transaction
 
     from tongket.core.actor import Actor
+    from tongket.evaluation.models import Evaluation
+    from tongket.party.models import Member, Membership, MemberStatusPeriod
+    from tongket.synth.bulk import deferred_checks
     from tongket.synth.outreach import write_outreach
     from tongket.synth.targets import write_targets
 
     steps = steps or Steps()
     with transaction.atomic():
         check_empty()
-        city = generate_city(scale, seed, prefix, steps)
-        written = generate_evaluations(city, steps=steps) if evaluations else None
+        with deferred_checks([Member, Membership, MemberStatusPeriod, Evaluation]):
+            city = generate_city(scale, seed, prefix, steps)
+            written = generate_evaluations(city, steps=steps) if evaluations else None
+            started = time.perf_counter()
         data = Synthetic(city, written, steps=steps)
+        data.checks_seconds = time.perf_counter() - started
+        steps.done("checks", 0, data.checks_seconds)
         if extras:
             started = time.perf_counter()
             data.targets, data.actuals = write_targets(city, Actor.cli("synth"), steps)

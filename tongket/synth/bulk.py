@@ -10,6 +10,7 @@ without a database default must be named.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -86,3 +87,54 @@ def next_id(model) -> int:
     from django.db.models import Max
 
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+@contextmanager
+def deferred_checks(models: Sequence):
+    """On PostgreSQL, the plain indexes and the foreign keys of the (empty) tables are dropped
+    while they fill, then built and checked again before the transaction ends.
+
+    Building an index once over millions of rows is one sort; keeping it up to date is
+    millions of inserts into it. Django's foreign keys are checked at commit, and PostgreSQL
+    queues one check per row and key until then (tens of millions for the country's
+    evaluation results); adding the key back checks every row in one join. Unique and
+    exclusion constraints stay: they are the rules. Nothing to do on SQLite.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(DEFERRABLE_SQL, [tables, tables])
+        found = cursor.fetchall()
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for table, name, kind, _definition in found:
+            if kind == "index":
+                cursor.execute(f"DROP INDEX {name}")
+            else:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, kind, definition in found:
+            if kind == "index":
+                cursor.execute(definition)
+            else:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+# The plain indexes (not backing a constraint) and the foreign keys of the tables.
+DEFERRABLE_SQL = """
+SELECT quote_ident(t.relname), quote_ident(i.relname), 'index', pg_get_indexdef(i.oid)
+  FROM pg_index x
+  JOIN pg_class i ON i.oid = x.indexrelid
+  JOIN pg_class t ON t.oid = x.indrelid
+ WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
+UNION ALL
+SELECT quote_ident(t.relname), quote_ident(c.conname), 'foreign key', pg_get_constraintdef(c.oid)
+  FROM pg_constraint c
+  JOIN pg_class t ON t.oid = c.conrelid
+ WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace AND c.contype = 'f'
+"""

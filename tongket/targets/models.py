@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tongket.core.locking import version_field
 from tongket.domain.indicators import Direction, Rule, TargetKind
 from tongket.domain.permissions import Target as ScopeTarget
 
@@ -93,6 +94,7 @@ class SubjectRecord(models.Model):
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     starts_on = models.DateField(editable=False)
     ends_on = models.DateField(editable=False)
+    lock_version = version_field()  # optimistic locking of revisions (core.locking)
 
     scope_fields = {"org": "org__path", "unit": "area__path"}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tongket.core.actor import Actor
 from tongket.core.audit import record_change, snapshot
+from tongket.core.locking import claim
 from tongket.core.permissions import require
 from tongket.domain.errors import DomainError
 from tongket.domain.indicators import (
@@ -116,7 +117,9 @@ def _existed(subject, span: Span) -> None:
         )
 
 
-def _upsert(actor: Actor, model, keys: dict, values: dict) -> Saved:
+def _upsert(actor: Actor, model, keys: dict, values: dict, expected: int | None = None) -> Saved:
+    """Creates the record, or revises it in place; `expected`: the version the revision was
+    made on, refused when the record was revised since (optimistic locking, core.locking)."""
     record = model.objects.filter(**keys).first()
     if record is None:
         record = model.objects.create(**keys, **values)
@@ -129,6 +132,7 @@ def _upsert(actor: Actor, model, keys: dict, values: dict) -> Saved:
     after = snapshot(record, fields)
     if after == before:
         return Saved(record, False, False)
+    claim(record, expected)
     record.save()
     record_change(actor, "update", record, before=before, after=after)
     return Saved(record, False, True)
@@ -157,9 +161,11 @@ def target_set(
     admin_unit: AdminUnit | None = None,
     source: str = "",
     unit_of_measure: str | None = None,
+    expected_version: int | None = None,
 ) -> Saved:
     """Sets (creates or revises) a target: a term target over years ("2020-2025"), an annual
-    plan or an annual budget estimate for a year ("2024")."""
+    plan or an annual budget estimate for a year ("2024"). `expected_version`: the version a
+    revision was made on (see _upsert)."""
     subject = _subject(org, admin_unit)
     require(actor, "edit", subject.scope_target())
     kind = read_choice(kind, KIND_WORDS, _("Loại chỉ tiêu"))
@@ -176,7 +182,7 @@ def target_set(
         "ends_on": covered.end,
         "area": _area(subject),
     }
-    return _upsert(actor, Target, keys, values)
+    return _upsert(actor, Target, keys, values, expected_version)
 
 
 def _check_span(kind: TargetKind, span: Span) -> None:
@@ -211,11 +217,13 @@ def actual_set(
     admin_unit: AdminUnit | None = None,
     source: str = "",
     unit_of_measure: str | None = None,
+    expected_version: int | None = None,
 ) -> Saved:
     """Records (or revises) the actual of a period, as an estimate ("ước") or final.
 
     A period that does not exist (2024-H3, 2024-Q5) is refused by the period parser; so is a
-    period in which the organization or unit did not exist.
+    period in which the organization or unit did not exist. `expected_version`: the version a
+    revision was made on (see _upsert).
     """
     subject = _subject(org, admin_unit)
     require(actor, "edit", subject.scope_target())
@@ -233,4 +241,4 @@ def actual_set(
         "ends_on": covered.end,
         "area": _area(subject),
     }
-    return _upsert(actor, Actual, keys, values)
+    return _upsert(actor, Actual, keys, values, expected_version)

@@ -3,6 +3,7 @@ a chart, awards), the entry grid of a branch, and the badges due."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -148,6 +149,7 @@ def branch_entry(request, pk: int, org_pk: int):
     rnd = ev.round_by_id(actor, pk)
     org = party.org_get(actor, org_pk)
     rows = ev.branch_results(actor, rnd, org)
+    typed = {}
     if request.method == "POST":
         try:
             _save_grid(request, actor, rnd, rows)
@@ -156,8 +158,38 @@ def branch_entry(request, pk: int, org_pk: int):
         except DomainError as exc:
             _reraise_access(exc)
             messages.error(request, exc.message)
-    context = {"round": rnd, "org": org, "rows": rows, "levels": LEVEL_CHOICES}
+            # Refused: the grid shows what the user typed, not the stored results, and keeps
+            # the results it was opened on (a refusal for a newer save stays until reloaded).
+            rows = [(member, _typed_result(request.POST, member.pk)) for member, _e in rows]
+            typed = request.POST
+    context = {"round": rnd, "org": org, "rows": rows, "levels": LEVEL_CHOICES, "typed": typed}
     return render(request, "web/evaluation/branch.html", context)
+
+
+def _typed_result(data, member_pk: int) -> SimpleNamespace:
+    """A member's row of the grid as posted, shaped as the stored result the grid shows."""
+    seen = data.get(f"seen-{member_pk}", "")
+    flags = {"tasks_on_time": data.get(f"ontime-{member_pk}") == "on"}
+    if share := data.get(f"share-{member_pk}", "").strip():
+        flags["share_exceeded"] = share
+    return SimpleNamespace(
+        pk=int(seen) if seen.isdigit() else None,
+        level=data.get(f"level-{member_pk}", ""),
+        flags=flags,
+        unclassified="",
+    )
+
+
+def _seen(data, results) -> dict[int, int | None] | None:
+    """The result the grid showed for each member being saved (the hidden seen-<id> field), or
+    None when the form did not say (a client of before optimistic locking)."""
+    found = {}
+    for row in results:
+        value = data.get(f"seen-{row.member.pk}")
+        if value is None:
+            return None
+        found[row.member.pk] = int(value) if value.isdigit() else None
+    return found
 
 
 def _save_grid(request, actor, rnd, rows) -> None:
@@ -189,7 +221,8 @@ def _save_grid(request, actor, rnd, rows) -> None:
                 reviewed_on=reviewed_on,
             )
         )
-    services.results_record(actor=actor, rnd=rnd, rows=results)
+    seen = _seen(request.POST, results)
+    services.results_record(actor=actor, rnd=rnd, rows=results, seen=seen)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tongket.core.errors import NotFoundError, PermissionDeniedError
 from tongket.core.permissions import restrict
 from tongket.domain.errors import DomainError
 from tongket.domain.vnformat import parse_date
@@ -28,6 +29,8 @@ def draft_edit(request, org_code: str, period: str):
         posted = request.POST
         try:
             draft = _save(actor, org, period, request.POST)
+        except (NotFoundError, PermissionDeniedError):
+            raise  # a 403/404 page, as everywhere: a viewer may read the editor, not save
         except DomainError as exc:
             error = exc.message
         else:
@@ -50,7 +53,9 @@ def _save(actor, org, period: str, data) -> ReportDraft:
     if number and not number.isdigit():
         raise DomainError("draft.number", _("Số văn bản phải là số nguyên dương."))
     day = data.get("issued_on", "").strip()
+    base = data.get("base_version", "").strip()
     return draft_save(
+        base_version=int(base) if base.isdigit() else None,
         actor=actor,
         org=org,
         period=period,
@@ -75,7 +80,11 @@ def _context(actor, org, document, posted, error) -> dict:
     versions = restrict(ReportDraft.objects.all(), actor).filter(
         org=org, period=document.figures.period
     )
+    latest = versions.order_by("-version").values_list("version", flat=True).first() or 0
     return {
+        # The version the edits are made on. After a refusal the posted one is kept, so that
+        # saving again is refused until the page is reloaded with the newer text.
+        "base_version": posted.get("base_version", latest) if posted else latest,
         "org": org,
         "document": document,
         "sections": sections,

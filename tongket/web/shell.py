@@ -10,6 +10,7 @@ from django.http import Http404
 
 from tongket.core.actor import Actor
 from tongket.core.errors import NotFoundError, PermissionDeniedError
+from tongket.domain.permissions import topmost
 from tongket.party.models import PartyOrg
 from tongket.party.selectors import orgs_visible
 
@@ -27,10 +28,11 @@ def switchable_orgs(request) -> list[PartyOrg]:
     """The organizations at the roots of the user's grants (and, for a unit grant, the
     top organizations attached inside it): the switcher offers only these."""
     if not hasattr(request, "_switch_orgs"):
+        # Only the paths of what is visible (a city-wide user sees every organization of the
+        # city), then only the few roots as objects.
         visible = orgs_visible(actor_of(request))
-        paths = set(visible.values_list("path", flat=True))
-        roots = [o for o in visible if not any(o.path.startswith(p) and o.path != p for p in paths)]
-        request._switch_orgs = roots
+        roots = topmost(dict(visible.values_list("pk", "path")))
+        request._switch_orgs = list(visible.filter(pk__in=roots).order_by("path"))
     return request._switch_orgs
 
 
