@@ -2,7 +2,9 @@
 
     .venv/bin/python -m bench.bench_members_import
     .venv/bin/python -m bench.bench_members_import --profile   # cProfile of the pipeline, top 30
+    .venv/bin/python -m bench.bench_members_import --profile iex_bulk   # … of another run
     .venv/bin/python -m bench.bench_members_import --orm       # also one ORM save per row
+    .venv/bin/python -m bench.bench_members_import --rows 2000 --stages pipeline,iex_bulk
     TONGKET_BENCH_PG=postgres://postgres@127.0.0.1:5432/tongket_bench_import \\
         .venv/bin/python -m bench.bench_members_import        # then again on PostgreSQL
 

@@ -61,6 +61,8 @@ TESTED = {
     "targets set-actual",
     "targets set-target",
     "synth",  # tests/test_synth_cli.py
+    "backup",  # tests/test_backup.py
+    "restore",
 }
 
 

@@ -12,6 +12,7 @@ from tongket.accounts.models import ApiToken, Grant
 from tongket.accounts.selectors import tokens_of
 from tongket.api import errors
 from tongket.api.auth import AUTH
+from tongket.api.parser import NulRefusingParser
 from tongket.api.reports import router as reports_router
 from tongket.api.schemas import (
     AwardCountOut,
@@ -65,6 +66,7 @@ api = NinjaAPI(
     version="1",
     description="Tổng kết: sổ sách, quy định và báo cáo. Mọi danh sách đều theo phạm vi quyền.",
     auth=AUTH,
+    parser=NulRefusingParser(),
     urls_namespace="api",
     docs_url="/docs",
 )

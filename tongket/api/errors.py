@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -52,6 +53,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http(request, exc):
+        if isinstance(exc.__cause__, ValidationError):  # ninja wraps what the parser refused
+            return on_validation(request, exc.__cause__)
         message = str(exc.message)
         if exc.status_code == 400 and "parse" in message.lower():
             message = _("Nội dung gửi lên không phải JSON hợp lệ.")
@@ -73,6 +76,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def on_any(request, exc):
+        if isinstance(exc, DataError) and "NUL (0x00)" in str(exc):
+            # PostgreSQL refuses NUL in text before anything is stored; the parser catches
+            # it in bodies and queries, this catches it in a path (/reports/{code}…).
+            return error_response(api, request, 422, "invalid", _validation_message([]))
         log.exception("API error in %s", request.path)
         message = _("Lỗi hệ thống; dữ liệu không bị thay đổi. Mã thao tác: %(op)s") % {
             "op": getattr(request, "operation_id", "")

@@ -22,6 +22,7 @@ COMMANDS = [
     "tongket.cli.commands.targets",  # targets status, indicators, set-actual, set-target
     "tongket.cli.commands.work",  # tasks, outreach, meetings
     "tongket.cli.commands.synth",  # synth
+    "tongket.cli.commands.backup",  # backup, restore
 ]
 
 # Commands that choose their own database before Django starts (the demo never touches the

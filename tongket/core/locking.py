@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongket.domain.errors import DomainError
 
@@ -27,7 +28,9 @@ class StaleEditError(DomainError):
 def version_field() -> models.PositiveIntegerField:
     """The column: 1 for a new row, also for rows written by bulk paths (COPY, executemany)
     that do not name it, and for rows that existed before the column."""
-    return models.PositiveIntegerField(_("phiên bản sửa"), default=1, db_default=1, editable=False)
+    return models.PositiveIntegerField(
+        gettext_lazy("phiên bản sửa"), default=1, db_default=1, editable=False
+    )
 
 
 def claim(obj: models.Model, expected: int | None) -> None:

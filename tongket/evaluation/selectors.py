@@ -76,13 +76,27 @@ def org_groups(committee: PartyOrg, day: dt.date, large: bool | None = None) -> 
     committees, in the tree as it stood on `day`."""
     snap = _tree_under(committee, day, _is_large(committee) if large is None else large)
     grassroots = [n for n, v in snap.nodes.items() if v.level in GRASSROOTS and n != committee.pk]
-    subs = [
-        n
-        for n, v in snap.nodes.items()
-        if v.level == "sub_branch"
-        and any(snap.nodes[a].level == "grassroots_committee" for a in snap.ancestors(n))
-    ]
+    under = _under_committee(snap)
+    subs = [n for n, v in snap.nodes.items() if v.level == "sub_branch" and under(n)]
     return OrgGroups(grassroots, subs)
+
+
+def _under_committee(snap: Snapshot):
+    """Whether a node has a grassroots committee among its ancestors in `snap`, remembered
+    node by node: the tree is read once, not one chain of ancestors per node (30,000 chains
+    for a city)."""
+    memo: dict[int, bool] = {}
+
+    def under(node: int) -> bool:
+        if node not in memo:
+            parent = snap.nodes[node].parent
+            memo[node] = False  # a cycle in bad data stops here
+            memo[node] = parent in snap.nodes and (
+                snap.nodes[parent].level == "grassroots_committee" or under(parent)
+            )
+        return memo[node]
+
+    return under
 
 
 def _levels(rows) -> list[Level | None]:
@@ -104,13 +118,51 @@ def evaluation_tally(actor: Actor, committee: PartyOrg, year: int, compare=True)
     """Counts by level for the grassroots organizations, the sub-branches under grassroots
     committees and the members of the committee's tree at the end of the year; organizations
     or members without a result count as missing, not as a level."""
+    return _tally(_Review(actor, committee), year, compare)
+
+
+@reading_replica()
+def review_evaluation(
+    actor: Actor, committee: PartyOrg, year: int, years: int = 5
+) -> tuple[Tallies, Streaks]:
+    """evaluation_tally(…, year) and streaks(…, year, years) together, as a review reads them:
+    the organization groups at the end of the year and the size check are made once for
+    both."""
+    review = _Review(actor, committee)
+    return _tally(review, year, True), _streaks(review, year, years)
+
+
+class _Review:
+    """What the tallies and the streaks of one committee share within one call: whether the
+    subtree is large and its organization groups per day."""
+
+    def __init__(self, actor: Actor, committee: PartyOrg):
+        self.actor, self.committee = actor, committee
+        self._large: bool | None = None
+        self._groups: dict[dt.date, OrgGroups] = {}
+
+    @property
+    def large(self) -> bool:
+        if self._large is None:
+            self._large = _is_large(self.committee)
+        return self._large
+
+    def groups(self, day: dt.date) -> OrgGroups:
+        if day not in self._groups:
+            self._groups[day] = org_groups(self.committee, day, self.large)
+        return self._groups[day]
+
+    def members(self, day: dt.date):
+        """The member ids on `day`, as a one-column queryset (see _member_ids)."""
+        return _member_ids(self.actor, self.committee, day, self.large)
+
+
+def _tally(review: _Review, year: int, compare: bool) -> Tallies:
     day = year_end(year)
-    large = _is_large(committee)
-    groups = org_groups(committee, day, large)
+    groups = review.groups(day)
     results = ANNUAL.filter(year=year)
-    org_rows = _org_levels(committee, day, results)
-    members = _member_ids(actor, committee, day, large)
-    head_count, people = _member_tally(members, results, large)
+    org_rows = _org_levels(review.committee, day, results)
+    head_count, people = _member_tally(review.members(day), results, review.large)
     grassroots = tally(_levels(org_rows[o] for o in groups.grassroots if o in org_rows))
     subs = tally(_levels(org_rows[o] for o in groups.sub_branches if o in org_rows))
     missing = {
@@ -120,7 +172,7 @@ def evaluation_tally(actor: Actor, committee: PartyOrg, year: int, compare=True)
     }
     previous = None
     if compare and Evaluation.objects.filter(year=year - 1).exists():
-        previous = evaluation_tally(actor, committee, year - 1, compare=False)
+        previous = _tally(review, year - 1, compare=False)
     return Tallies(
         year,
         _with_total(grassroots, len(groups.grassroots)),
@@ -263,25 +315,28 @@ def streaks(actor: Actor, committee: PartyOrg, year: int, years: int = 5) -> Str
     """Organizations and members rated excellent in each of `years` consecutive years ending
     in `year` (a missing or not-classified year breaks the streak, §9 item 14), among those
     in the committee's tree at the end of `year`."""
+    return _streaks(_Review(actor, committee), year, years)
+
+
+def _streaks(review: _Review, year: int, years: int) -> Streaks:
     day = year_end(year)
-    large = _is_large(committee)
-    groups = org_groups(committee, day, large)
+    groups = review.groups(day)
     org_ids = groups.grassroots + groups.sub_branches
     span = range(year - years + 1, year + 1)
     results = ANNUAL.filter(year__in=span)
     # Only a subject rated excellent in every year of the span can hold the streak: the rows
     # of those few are read (all of them, whatever their level), not every row of the span.
     excellent = results.filter(level="excellent")
+    walk = RawSQL(*subtree_ids_sql(PartyOrgVersion, "org", review.committee.pk, day))
     top_orgs = set(
-        excellent.filter(org__isnull=False)
+        excellent.filter(org_id__in=walk)  # the subtree's, not every organization's
         .values("org_id")
         .annotate(n=Count("year", distinct=True))
         .filter(n=len(span))
         .values_list("org_id", flat=True)
     )
     org_rows = _rows_of(results, "org_id", [o for o in org_ids if o in top_orgs])
-    members = _member_ids(actor, committee, day, large)
-    top_members = _excellent_members(members, excellent, len(span), large)
+    top_members = _excellent_members(review.members(day), excellent, len(span), review.large)
     member_rows = _rows_of(results, "member_id", top_members)
     org_hits = _hits(org_rows, year, years)
     member_hits = _hits(member_rows, year, years)

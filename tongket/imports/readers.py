@@ -266,8 +266,8 @@ def _sheet_table(path: Path, name: str, sheet, max_rows: int) -> Table:
     header_row, cells = found
     if last_row - header_row > max_rows:
         raise _too_many(path, max_rows)
-    if cells := _formulas_without_value(path, name):
-        raise _formula_error(path, name, cells)
+    if unvalued := _formulas_without_value(path, name):  # not `cells`: the header's row
+        raise _formula_error(path, name, unvalued)
     # `rows` goes on after the header.
     return Table(path, name, _header(cells), header_row, _non_blank(rows), last_row - header_row)
 

@@ -275,7 +275,7 @@ def _counts(tally, missing: int) -> LevelCounts:
 
 def _evaluation(actor, org, period: Period, running: bool, missing: list[str]):
     from tongket.evaluation.models import Evaluation
-    from tongket.evaluation.selectors import evaluation_tally, streaks
+    from tongket.evaluation.selectors import review_evaluation
 
     if period.kind != "year":
         missing.append(_("Đánh giá, xếp loại chỉ tổng hợp theo năm."))
@@ -283,9 +283,8 @@ def _evaluation(actor, org, period: Period, running: bool, missing: list[str]):
     if running or not Evaluation.objects.filter(year=period.year).exists():
         missing.append(_("Chưa có kết quả đánh giá, xếp loại năm %(y)d.") % {"y": period.year})
         return None
-    return _evaluation_of(
-        evaluation_tally(actor, org, period.year), streaks(actor, org, period.year, 5)
-    )
+    # One call for both: the tree and the members at the end of the year are read once.
+    return _evaluation_of(*review_evaluation(actor, org, period.year, 5))
 
 
 def _evaluation_of(t, s) -> EvaluationFigures:

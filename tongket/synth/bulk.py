@@ -11,23 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 BATCH = 5_000  # rows per executemany on SQLite
 
 
-def _sqlite_value(value):
-    """What sqlite3 stores for the value, as Django writes it (dates as ISO text)."""
-    if isinstance(value, datetime):  # stored in UTC without an offset, as Django does
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _utc(value: datetime) -> datetime:
+    """An aware datetime as Django stores it in SQLite: UTC, without an offset."""
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def write_rows(model_or_table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
@@ -53,14 +44,20 @@ def _copy(connection, table: str, names: str, rows: Iterable[tuple]) -> int:
 
 
 def _executemany(connection, table: str, names: str, width: int, rows: Iterable[tuple]) -> int:
+    """Batches of rows; Django's sqlite3 adapters write dates and decimals, aware datetimes
+    (found in the first row) are turned to UTC first."""
     marks = ", ".join(["?"] * width)
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-    count, batch = 0, []
+    count, batch, aware = 0, [], None
     connection.ensure_connection()
     cursor = connection.connection.cursor()
     try:
         for row in rows:
-            batch.append(tuple(_sqlite_value(v) for v in row))
+            if aware is None:
+                aware = [i for i, v in enumerate(row) if isinstance(v, datetime) and v.tzinfo]
+            if aware:
+                row = tuple(_utc(v) if i in aware else v for i, v in enumerate(row))
+            batch.append(row)
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
