@@ -449,7 +449,9 @@ def _data_line() -> str:
 def child(scale: str, backend: str, database_url: str | None) -> dict:
     """One database in this process: generate the city when it is empty, then time it."""
     with tempfile.TemporaryDirectory(prefix="tongket-bench-") as tmp:
-        django_setup(Path(tmp), database_url)
+        # The national database is read as it is: never migrated here (its writer may be
+        # running; an ALTER TABLE would queue behind its COPY and block every reader).
+        django_setup(Path(tmp), database_url, migrate=scale == "city")
         from django.db import connection, connections
 
         from tongket.party.models import PartyOrg

@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.bench_members_import --profile iex_bulk   # … of another run
     .venv/bin/python -m bench.bench_members_import --orm       # also one ORM save per row
     .venv/bin/python -m bench.bench_members_import --rows 2000 --stages pipeline,iex_bulk
+    .venv/bin/python -m bench.bench_members_import --databases PostgreSQL   # needs …_PG
     TONGKET_BENCH_PG=postgres://postgres@127.0.0.1:5432/tongket_bench_import \\
         .venv/bin/python -m bench.bench_members_import        # then again on PostgreSQL
 
@@ -434,6 +435,7 @@ def main() -> list[Ratio]:
     stages = ["pipeline", "iex_bulk", "iex"] + (["orm"] if "--orm" in sys.argv else [])
     stages = _option("--stages", ",".join(stages)).split(",")  # the pipeline is always first
     backends = ["SQLite"] + (["PostgreSQL"] if os.environ.get("TONGKET_BENCH_PG") else [])
+    backends = _option("--databases", ",".join(backends)).split(",")  # SQLite,PostgreSQL
     found: list[Ratio] = []
     print("## Members import against django-import-export (issues 3 and 7)\n")
     with tempfile.TemporaryDirectory(prefix="tongket-bench-") as tmp:

@@ -23,9 +23,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def django_setup(var: Path, database_url: str | None) -> None:
+def django_setup(var: Path, database_url: str | None, migrate: bool = True) -> None:
     """Points tongket at a database (a scratch SQLite file under `var` when `database_url` is
-    None) before Django starts, then migrates it."""
+    None) before Django starts, then migrates it (unless `migrate` is false: a database that
+    another job writes, such as a national data set being generated, is only read)."""
     import django
 
     os.environ["TONGKET_VAR_DIR"] = str(var)
@@ -34,7 +35,8 @@ def django_setup(var: Path, database_url: str | None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
 
 
 def spawn(module: str, func: str, *args):

@@ -2,10 +2,8 @@
 
 On SQLite: a file of its own in the test's folder, a copy of the suite's migrated database.
 On PostgreSQL: the suite's test database itself. The test is transactional (on both, for one
-code path) so that
-the subprocess sees what the test commits and the test sees what the subprocess commits
-(flushed afterwards).
-`state()` is tests.dbstate's digest of the whole database.
+code path) so that the subprocess sees what the test commits and the test sees what the
+subprocess commits (flushed afterwards). `state()` is tests.dbstate's digest of the database.
 """
 
 from __future__ import annotations
