@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -46,6 +44,8 @@ from bench.bench_members_on import (
     naive_walk,
     table,
 )
+from bench.runner import spawn
+from bench.summary import Ratio
 
 SEED = 20261121
 YEAR = 2024
@@ -54,6 +54,7 @@ REPEAT = 11
 WARD_REPEAT = 21
 NAIVE_REPEAT = 3
 TARGETS_MS = {"root": 2000.0, "ward": 100.0, "streaks": 3000.0, "validation": 1000.0}
+RATIOS: list[tuple] = []  # (case, ms, baseline name, baseline ms, target key), to the parent
 VALIDATION_SIZE = 10_000
 STARTED = time.perf_counter()
 
@@ -235,6 +236,9 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]]]:
         f"city: the selector's tallies differ from the baseline's\n{result}\n{naive}"
     )
     stats["root_tally"] = result
+    RATIOS.append(
+        (f"{backend}: tally, city", tally_ms.median, "one query per org", naive_ms.median, "root")
+    )
     rows += [
         (
             f"city committee ({root.code})",
@@ -260,6 +264,15 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]]]:
         )
         naive_ms, naive = _time(lambda w=ward: naive_tally(w, YEAR), NAIVE_REPEAT)
         assert result == naive, f"{label}: the selector's tallies differ from the baseline's"
+        RATIOS.append(
+            (
+                f"{backend}: tally, {label}",
+                tally_ms.median,
+                "one query per org",
+                naive_ms.median,
+                "ward",
+            )
+        )
         rows += [
             (
                 f"{label} ({org.code})",
@@ -282,6 +295,15 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]]]:
     stats["streaks"] = found
     before_ms, before = _time(lambda: previous_streaks(root, YEAR), 1)
     assert (found.orgs, found.members) == before, "the streaks differ from the previous code's"
+    RATIOS.append(
+        (
+            f"{backend}: streaks, city",
+            streak_ms.median,
+            "previous code",
+            before_ms.median,
+            "streaks",
+        )
+    )
     rows.append(
         (
             f"city committee ({root.code})",
@@ -366,7 +388,7 @@ def report(stats: dict, rows) -> str:
 # --- Processes -----------------------------------------------------------------------------
 
 
-def child(backend: str) -> None:
+def child(backend: str) -> list:
     with tempfile.TemporaryDirectory(prefix="tongket-bench-") as tmp:
         _django(Path(tmp), os.environ["TONGKET_BENCH_PG"] if backend == "PostgreSQL" else None)
         try:
@@ -375,24 +397,28 @@ def child(backend: str) -> None:
             from django.db import connections
 
             connections.close_all()
+    return RATIOS
 
 
-def _spawn(backend: str) -> None:
-    code = f"from bench.bench_evaluation import child; child({backend!r})"
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)  # noqa: S603
+def _spawn(backend: str) -> list[Ratio]:
+    found = spawn("bench.bench_evaluation", "child", backend)
+    return [
+        Ratio("evaluation", case, ms, name, base, target=TARGETS_MS[target])
+        for case, ms, name, base, target in found
+    ]
 
 
-def main() -> None:
+def main() -> list[Ratio]:
     print("## Evaluation tallies, streaks and validation (issue 4)\n", flush=True)
-    _spawn("SQLite")
+    ratios = _spawn("SQLite")
     if url := os.environ.get("TONGKET_BENCH_PG"):
         drop = _postgres(url)
         try:
             print(flush=True)
-            _spawn("PostgreSQL")
+            ratios += _spawn("PostgreSQL")
         finally:
             drop()
+    return ratios
 
 
 if __name__ == "__main__":

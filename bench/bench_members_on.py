@@ -33,13 +33,14 @@ from __future__ import annotations
 import gc
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench.runner import spawn
+from bench.summary import Ratio
 
 SEED = 20261121
 DAY = date(2024, 12, 31)
@@ -52,6 +53,7 @@ REPEAT = 21
 NAIVE_REPEAT = 5
 CITY_REPEAT = 5
 TARGET_MS = 50.0
+RATIOS: list[tuple] = []  # (case, ms, baseline name, baseline ms), sent to the parent
 STARTED = time.perf_counter()  # this process's start: the child times its whole run
 
 
@@ -213,6 +215,14 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]], tuple[list, list]]:
         naive_page_ms, naive_rows = _time(lambda w=ward, d=day: naive_page(w, d), NAIVE_REPEAT)
         assert count == naive == expected, f"{label}: {count} ≠ {naive} ≠ {expected}"
         assert page == naive_rows, f"{label}: the first {PAGE} rows differ"
+        RATIOS.append(
+            (
+                f"{backend}: count, {label.strip()}",
+                count_ms.median,
+                "one query per org",
+                naive_ms.median,
+            )
+        )
         rows += [
             (
                 f"{label} ({org.code})",
@@ -255,6 +265,9 @@ def run(backend: str) -> tuple[dict, list[tuple[str, ...]], tuple[list, list]]:
     page_ms, page = _time(lambda: [m.pk for m in selector(actor, city, DAY)[:PAGE]], CITY_REPEAT)
     naive_ms, naive = _time(lambda: naive_count(city.pk, DAY), 1)
     assert count == naive == stats["city_count"], "the city's counts differ"
+    RATIOS.append(
+        (f"{backend}: count, whole city", count_ms.median, "one query per org", naive_ms.median)
+    )
     rows += [
         (
             f"whole city, for information ({city.code})",
@@ -514,7 +527,7 @@ def report(stats: dict, rows, trials) -> str:
 # --- Processes ------------------------------------------------------------------------------
 
 
-def child(backend: str) -> None:
+def child(backend: str) -> list:
     """One database, one process: set up Django on it, generate, time, print the report."""
     with tempfile.TemporaryDirectory(prefix="tongket-bench-") as tmp:
         _django(Path(tmp), os.environ["TONGKET_BENCH_PG"] if backend == "PostgreSQL" else None)
@@ -524,12 +537,15 @@ def child(backend: str) -> None:
             from django.db import connections
 
             connections.close_all()
+    return RATIOS
 
 
-def _spawn(backend: str) -> None:
-    code = f"from bench.bench_members_on import child; child({backend!r})"
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)  # noqa: S603
+def _spawn(backend: str) -> list[Ratio]:
+    found = spawn("bench.bench_members_on", "child", backend)
+    return [
+        Ratio("members on a day", case, ms, name, base, target=TARGET_MS)
+        for case, ms, name, base in found
+    ]
 
 
 def _postgres(url: str):
@@ -553,16 +569,17 @@ def _postgres(url: str):
     return drop
 
 
-def main() -> None:
+def main() -> list[Ratio]:
     print("## Members of a subtree on a date (issue 3)\n", flush=True)
-    _spawn("SQLite")
+    ratios = _spawn("SQLite")
     if url := os.environ.get("TONGKET_BENCH_PG"):
         drop = _postgres(url)
         try:
             print(flush=True)
-            _spawn("PostgreSQL")
+            ratios += _spawn("PostgreSQL")
         finally:
             drop()
+    return ratios
 
 
 if __name__ == "__main__":
