@@ -9,7 +9,8 @@ Set-up, in a child process (Django reads its settings once per process): a scrat
 (a fresh SQLite file in a temporary directory, or, with TONGKET_BENCH_PG, a PostgreSQL
 database created for the run and dropped after), migrated, filled with tongket.synth's city
 (168 ward committees, ≈ 30,000 organizations, 500,000 members, 5 years of evaluations;
-TONGKET_BENCH_SCALE shrinks it for a trial), and a user made through the product's services
+TONGKET_BENCH_SCALE shrinks it for a trial; TONGKET_BENCH_WEB_KEEP=<folder> keeps the SQLite
+database there and reuses it on the next run), and a user made through the product's services
 with a viewer grant over the median ward committee (the usual user of a city-scale install is
 a ward office) and a personal API token.
 
@@ -75,38 +76,41 @@ def setup() -> dict:
     from django.db import connection
 
     from tongket.accounts import services as accounts
+    from tongket.accounts.models import User
     from tongket.core.actor import Actor
     from tongket.domain.permissions import Role
-    from tongket.party.models import PartyOrg
+    from tongket.evaluation.models import Evaluation
+    from tongket.party.models import Member, PartyOrg
     from tongket.party.selectors import members_search
     from tongket.synth import SCALES, generate
 
-    started = time.perf_counter()
-    data = generate(SCALES["city"].times(SCALE), SEED, prefix="WEB")
-    if connection.vendor == "postgresql":  # as autovacuum would before long
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    started, user = time.perf_counter(), User.objects.filter(username=USERNAME).first()
+    if user is None:  # a fresh database; with TONGKET_BENCH_WEB_KEEP, a kept one is reused
+        data = generate(SCALES["city"].times(SCALE), SEED, prefix="WEB")
+        if connection.vendor == "postgresql":  # as autovacuum would before long
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        city, day = data.city, date(2024, 12, 31)
+        counts = city.members_by_org(day)
+        by_size = sorted(city.wards, key=lambda w: sum(counts[o] for o in city.under(w, day)))
+        ward = PartyOrg.objects.get(pk=by_size[len(by_size) // 2])
+        cli = Actor.cli("bench")
+        user = accounts.user_create(actor=cli, username=USERNAME, password=PASSWORD)
+        accounts.grant_create(actor=cli, user=user, role=Role.VIEWER, scope=ward)
     seconds = time.perf_counter() - started
-    city, day = data.city, date(2024, 12, 31)
-    counts = city.members_by_org(day)
-    by_size = sorted(city.wards, key=lambda w: sum(counts[o] for o in city.under(w, day)))
-    ward = PartyOrg.objects.get(pk=by_size[len(by_size) // 2])
-
-    cli = Actor.cli("bench")
-    user = accounts.user_create(actor=cli, username=USERNAME, password=PASSWORD)
-    accounts.grant_create(actor=cli, user=user, role=Role.VIEWER, scope=ward)
+    ward = user.grants.get().org
     _token, raw = accounts.token_create(
         actor=Actor.for_user(user, "bench-web"), user=user, name="bench-web"
     )
     actor = Actor.for_user(user, "bench-web")
     return {
         "seconds": seconds,
-        "orgs": len(city.parent),
-        "members": len(city.spans),
-        "evaluations": data.evaluations.results if data.evaluations else 0,
+        "orgs": PartyOrg.objects.count(),
+        "members": Member.objects.count(),
+        "evaluations": Evaluation.objects.count(),
         "ward": {"pk": ward.pk, "code": ward.code, "name": ward.name},
         "ward_members": members_search(actor).count(),
-        "ward_orgs": len(city.under(ward.pk, day)),
+        "ward_orgs": PartyOrg.objects.filter(path__startswith=ward.path).count(),
         "found": members_search(actor, SEARCH).count(),
         "token": raw,
     }
@@ -347,7 +351,7 @@ def report(info: dict, backend: str, workers: int, rows: list) -> str:
             f"### The web under load, {backend} ({time.strftime('%Y-%m-%d')})\n",
             f"- Data: tongket.synth city × {SCALE:g}: {info['orgs']:,} organizations, "
             f"{info['members']:,} members, {info['evaluations']:,} evaluation results, "
-            f"written in {info['seconds']:.0f} s",
+            f"written in {info['seconds']:.0f} s (0: a kept database reused)",
             f"- User: viewer over {ward['name']} ({ward['code']}: {info['ward_orgs']} "
             f"organizations, {info['ward_members']:,} members in scope; the search finds "
             f"{info['found']})",
@@ -387,7 +391,11 @@ def main() -> list[Ratio]:
         return []
     pg = os.environ.get("TONGKET_BENCH_PG")
     drop = _postgres(pg) if pg else None
-    var = Path(tempfile.mkdtemp(prefix="tongket-bench-web-"))
+    # TONGKET_BENCH_WEB_KEEP=<folder>: the SQLite database is kept there and reused by the next
+    # run (the city takes minutes to write); without it, a temporary folder removed after.
+    keep = os.environ.get("TONGKET_BENCH_WEB_KEEP")
+    var = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tongket-bench-web-"))
+    var.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "TONGKET_VAR_DIR": str(var),
@@ -412,7 +420,8 @@ def main() -> list[Ratio]:
             server.wait(30)
         if drop:
             drop()
-        shutil.rmtree(var, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(var, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 
 from tests import clidb
-from tests.data.bad.corpus import BIG, small_files
+from tests.data.bad.corpus import BIG, UNIT_HEAD, csv_bytes, small_files
 from tests.dbstate import table_rows
 from tongket.domain.errors import DomainError
 from tongket.imports.apply import apply_import, plan_import
@@ -95,7 +95,8 @@ def test_a_formula_with_its_computed_value_is_read_as_that_value(tmp_path):
 def run_corpus(cli_db, cases: list[dict], folder: Path) -> list[dict]:
     """Runs the cases through `tongket import` (tests.bad_imports_cli) after loading the base."""
     for case in cases:
-        case["path"] = str(shutil.copy(CORPUS / case["file"], folder))
+        if "path" not in case:
+            case["path"] = str(shutil.copy(CORPUS / case["file"], folder))
     listed, results = folder / "cases.json", folder / "results.json"
     listed.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     argv = [sys.executable, "-m", "tests.bad_imports_cli", str(listed), str(results)]
@@ -126,10 +127,16 @@ def problems_of(result: dict) -> list[str]:
 
 
 def test_the_command_refuses_every_bad_file_and_the_database_is_unchanged(cli_db, tmp_path):
-    results = run_corpus(cli_db, [dict(c) for c in SMALL], tmp_path)
-    assert [r["file"] for r in results] == [c["file"] for c in SMALL]
-    assert [p for r in results for p in problems_of(r)] == []
+    good = tmp_path / "good.csv"  # last, the control: a good file does change the digest
+    good.write_bytes(csv_bytes([UNIT_HEAD, ["X1", "Phường Xuân", "phường", "HCM", "01/01/2021"]]))
+    control = {"file": "good.csv", "kind": "units", "path": str(good)}
+    results = run_corpus(cli_db, [*(dict(c) for c in SMALL), control], tmp_path)
+    *bad, good_run = results
+    assert [r["file"] for r in bad] == [c["file"] for c in SMALL]
+    assert [p for r in bad for p in problems_of(r)] == []
     assert len({r["before"] for r in results}) == 1  # one state: the base, before every file
+    assert good_run["code"] == 0 and "Tạo mới: 1" in good_run["out"]
+    assert good_run["after"] != good_run["before"]
 
 
 @pytest.mark.long

@@ -48,7 +48,8 @@ def test_synth_writes_the_scale_and_says_what_it_wrote(capsys, tiny):
         assert line.split()[-1].replace(".", "") == str(n), line
     assert "đảng viên:" in err  # one line per finished step on stderr
     logged = ChangeLog.objects.get(object_type="synth")
-    assert logged.after["tổ chức đảng"] == orgs and "--seed 5" in logged.object_repr
+    assert logged.after["orgs"] == orgs and logged.after["members"] == members
+    assert "--seed 5" in logged.object_repr
 
 
 @pytest.mark.django_db

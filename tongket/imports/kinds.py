@@ -244,7 +244,10 @@ def repeating(convert: Callable[[object], object], size: int = 20_000) -> Callab
     """`convert`, remembering its result for text cells it has seen: in a large file the
     organization codes, the dates typed as text and many names repeat thousands of times.
     Only for converters whose result depends on the cell alone; a refused cell is not
-    remembered, so it is refused again, with its message, on every row that has it."""
+    remembered, so it is refused again, with its message, on every row that has it.
+
+    map_table takes a `fresh()` copy for each sheet, so that nothing read from one file (names
+    and birth dates are personal data) stays in the server's memory after its import."""
     seen: dict[str, object] = {}
 
     def cached(cell):
@@ -257,6 +260,7 @@ def repeating(convert: Callable[[object], object], size: int = 20_000) -> Callab
                 seen[cell] = found
         return found
 
+    cached.fresh = lambda: repeating(convert, size)
     return cached
 
 
@@ -328,7 +332,9 @@ def map_table(
         return mapped
     # (code, position, converter, required) of each column present, looked up once.
     columns = [
-        (c.code, index[c.code], c.convert, c.required) for c in kind.columns if c.code in index
+        (c.code, index[c.code], _fresh(c.convert), c.required)
+        for c in kind.columns
+        if c.code in index
     ]
     by_row: dict[int, object] = {}
     for number, cells in table.rows:
@@ -351,6 +357,12 @@ def map_table(
             mapped.failed_codes.add(key)
     mapped.records = list(by_row.values())
     return mapped
+
+
+def _fresh(convert: Callable) -> Callable:
+    """A converter with its own memory for this sheet (see repeating), or the converter."""
+    fresh = getattr(convert, "fresh", None)
+    return fresh() if fresh else convert
 
 
 def no_rows_message() -> str:

@@ -159,7 +159,17 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["member_id", "valid_from"]
-        indexes = [models.Index(fields=["org", "valid_from", "valid_to"])]
+        indexes = [
+            models.Index(fields=["org", "valid_from", "valid_to"]),
+            # The review tallies read the official members of a subtree on a day: org and
+            # kind to seek, the dates to filter and the member to return, all in the index,
+            # so that no membership row is read (SQLite: 212 -> 90 ms for a 13,600-member
+            # ward, docs/PERFORMANCE.md).
+            models.Index(
+                fields=["org", "kind", "valid_from", "valid_to", "member"],
+                name="membership_org_kind_cover",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="membership_dates_ordered",

@@ -95,28 +95,29 @@ def _step(label: str) -> str:
     return words.get(label, label)
 
 
-def _counts(data) -> list[tuple[str, int]]:
+def _counts(data) -> list[tuple[str, str, int]]:
+    """(key for the audit row, label for the summary, count) of each kind written."""
     city, ev = data.city, data.evaluations
     rows = [
-        (_("đơn vị hành chính"), data.steps.counts.get("units", 0)),
-        (_("tổ chức đảng"), len(city.parent)),
-        (_("phiên bản tổ chức đảng"), city.versions),
-        (_("đảng viên"), len(city.spans)),
-        (_("quá trình sinh hoạt đảng"), city.memberships),
-        (_("đảng viên đã chuyển sinh hoạt"), city.transfers),
+        ("units", _("đơn vị hành chính"), data.steps.counts.get("units", 0)),
+        ("orgs", _("tổ chức đảng"), len(city.parent)),
+        ("org_versions", _("phiên bản tổ chức đảng"), city.versions),
+        ("members", _("đảng viên"), len(city.spans)),
+        ("memberships", _("quá trình sinh hoạt đảng"), city.memberships),
+        ("transfers", _("đảng viên đã chuyển sinh hoạt"), city.transfers),
     ]
     if ev:
         rows += [
-            (_("giai đoạn miễn, đình chỉ sinh hoạt"), ev.statuses),
-            (_("đợt đánh giá"), ev.rounds),
-            (_("kết quả đánh giá tổ chức"), ev.org_results),
-            (_("kết quả đánh giá đảng viên"), ev.member_results),
+            ("status_periods", _("giai đoạn miễn, đình chỉ sinh hoạt"), ev.statuses),
+            ("rounds", _("đợt đánh giá"), ev.rounds),
+            ("org_results", _("kết quả đánh giá tổ chức"), ev.org_results),
+            ("member_results", _("kết quả đánh giá đảng viên"), ev.member_results),
         ]
     rows += [
-        (_("chỉ tiêu kế hoạch"), data.targets),
-        (_("số thực hiện"), data.actuals),
-        (_("chương trình dân vận"), data.programmes),
-        (_("hoạt động dân vận"), data.activities),
+        ("targets", _("chỉ tiêu kế hoạch"), data.targets),
+        ("actuals", _("số thực hiện"), data.actuals),
+        ("programmes", _("chương trình dân vận"), data.programmes),
+        ("activities", _("hoạt động dân vận"), data.activities),
     ]
     return rows
 
@@ -146,7 +147,8 @@ def cmd_synth(args) -> int:
         data = generate(SCALES[args.scale], args.seed, steps=Shown())
         counts = _counts(data)
         text = f"synth --scale {args.scale} --seed {args.seed}"
-        record_event(Actor.cli("synth"), "create", "synth", text, dict(counts))
+        audit = {key: n for key, _label, n in counts}
+        record_event(Actor.cli("synth"), "create", "synth", text, audit)
     _analyze()
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -162,7 +164,7 @@ def cmd_synth(args) -> int:
             "m": format_int(round(peak)),
         }
     )
-    width = max(len(label) for label, _n in counts)
-    for label, n in counts:
+    width = max(len(label) for _key, label, _n in counts)
+    for _key, label, n in counts:
         out(f"  {label:<{width}}  {format_int(n):>12}")
     return 0
