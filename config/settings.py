@@ -136,7 +136,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE avoids "database is locked" upgrades;
     # foreign keys are switched on by Django's SQLite backend itself.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (as for PostgreSQL): a fresh one per request cost
+    # the open, the PRAGMAs and a cold page cache each time (issue 7). Safe with gunicorn's
+    # sync workers because `tongket serve` closes the master's connections before it forks
+    # (run_gunicorn): a SQLite handle must never be carried across a fork. The health check
+    # replaces a connection that broke (a deleted or replaced file) instead of failing.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -171,6 +176,17 @@ if REPLICA_URL := os.environ.get("TONGKET_REPLICA_URL", ""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["tongket.core.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Computed report figures (tongket/reports/cache.py). A cache in each worker's memory is enough:
+# the key carries the data revision read from the database, so a worker never serves a figure
+# that another worker's write made stale, and nothing has to be installed beside the product.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tongket-reports",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 # --- Passwords, sessions, cookies -----------------------------------------------------------
 PASSWORD_HASHERS = [

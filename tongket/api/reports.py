@@ -18,10 +18,15 @@ FAIL = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 def report_figures(request, org_code: str, period: str):
     """Every figure of the organization's review for the period (`2024`, `2024-H1`, …),
     counted on the trees as they stood at the end of the period."""
-    from tongket.reports.figures import review_figures
+    from tongket.reports.cache import cached
+    from tongket.reports.figures import check_period, review_figures
 
     actor = Actor.for_user(request.auth, request.operation_id)
-    return review_figures(actor, party.org_by_code(actor, org_code), period).to_json()
+    org = party.org_by_code(actor, org_code)
+    code = check_period(period)[0].code  # "2024" and "2024-CN" share one entry
+    return cached(
+        "figures-json", actor, org, code, lambda: review_figures(actor, org, period).to_json()
+    )
 
 
 # Declared before ".../{fmt}" so that the literal path is resolved first.

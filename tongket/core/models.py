@@ -46,7 +46,16 @@ class ChangeLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The latest write, without walking past the read events logged after it: the data
+            # revision that keys the report cache (tongket/reports/cache.py).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(action__in=["create", "update", "delete"]),
+                name="core_changelog_writes",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"

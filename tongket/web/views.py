@@ -27,6 +27,7 @@ from tongket.domain.errors import DomainError
 from tongket.party import selectors as party
 from tongket.registry import selectors as registry
 from tongket.web.forms import AuditFilterForm, PasswordChangeForm, TokenForm
+from tongket.web.org_rows import structure_rows
 from tongket.web.shell import SESSION_ORG, active_org, actor_of, page, switchable_orgs
 
 PAGE_SIZE = 50
@@ -105,7 +106,7 @@ def org_detail(request, pk: int):
         "day": day,
         "date_error": date_error,
         "versions": org.versions.select_related("parent", "unit").order_by("valid_from"),
-        "structure": party.org_structure(actor, org, day)[:300],
+        "structure": structure_rows(actor, org, day),
         "positions": org.positions.select_related("term").order_by("valid_from"),
         "history": history_of(org)[:50],
     }

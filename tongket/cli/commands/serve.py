@@ -77,6 +77,12 @@ def run_gunicorn(host: str, port: int, workers: int) -> int:
         def load(self):
             return application
 
+    # The master has used the database (database_ready, collectstatic); its connections must
+    # not be inherited by the workers, which keep theirs between requests (CONN_MAX_AGE): a
+    # SQLite handle carried across fork() shares lock state with the parent's.
+    from django.db import connections
+
+    connections.close_all()
     Server().run()
     return 0
 
