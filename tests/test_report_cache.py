@@ -99,3 +99,45 @@ def test_the_same_grants_share_an_entry_and_a_revoked_grant_is_refused(cast, as_
     grant_revoke(actor=cast.system, grant=grant)
     assert as_user(cast.alice).get(URL).status_code in (403, 404)
     assert builds == ["alice"]
+
+
+def _new_member(cast, card: str):
+    return member_create(
+        actor=actor_for(cast.alice),
+        org=cast.a1a,
+        card_number=card,
+        full_name="Lê Văn Mới",
+        gender="male",
+        **cast.people,
+    )
+
+
+def test_the_org_page_counts_a_new_member_at_once(cast, as_user):
+    client = as_user(cast.alice)
+    url = f"/orgs/{cast.a.pk}/?as_of=2026-01-01"
+    assert "<td>1</td><td>1</td>" in client.get(url).content.decode()  # Ánh, A1a's row
+    _new_member(cast, "A-0003")
+    assert "<td>2</td><td>2</td>" in client.get(url).content.decode()
+
+
+def test_the_org_page_does_not_query_per_row(cast, as_user, system):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongket.party.services import org_create
+
+    client = as_user(cast.alice)
+    url = f"/orgs/{cast.a.pk}/"  # today: the new organizations exist from today
+
+    def queries() -> int:
+        caches[report_cache.CACHE].clear()  # count a computation, not a hit
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        return len(q.captured_queries)
+
+    before = queries()
+    for n in range(3):
+        org_create(
+            actor=system, code=f"A1b{n}", name=f"Chi bộ {n}", kind="sub_branch", parent=cast.a1
+        )
+    assert queries() == before

@@ -105,17 +105,23 @@ def cached(kind: str, actor: Actor, org: PartyOrg, period: str, build: Callable)
     The actor's right to view the organization is checked here on every request, hit or miss.
     """
     require(actor, "view", org.scope_target())
-    alias = router.db_for_read(PartyOrg)
+    return remember(("report", kind, str(org.pk), period, scope_digest(actor)), build)
+
+
+def remember(parts: tuple[str, ...], build: Callable):
+    """`build()` under `parts` plus today's date, the language and the data revision.
+
+    `parts` must name everything else the value depends on (the actor's scope when it
+    depends on the grants). The revision is read before `build()` runs (module docstring).
+    """
+    revision = data_revision(router.db_for_read(PartyOrg))
     key = ":".join(
         (
-            "tongket-report",
-            kind,
-            str(org.pk),
-            period,
+            "tongket",
+            *parts,
             timezone.localdate().isoformat(),
             get_language() or "",
-            scope_digest(actor),
-            hashlib.sha256(data_revision(alias).encode()).hexdigest()[:24],
+            hashlib.sha256(revision.encode()).hexdigest()[:24],
         )
     )
     cache = caches[CACHE]

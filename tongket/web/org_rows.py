@@ -11,20 +11,16 @@ organization and the day: whoever may open the page (the view checks it) sees th
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.cache import caches
-from django.db import router
 from django.urls import reverse
-from django.utils.translation import get_language
 
 from tongket.core.actor import Actor
 from tongket.domain import vnformat
 from tongket.party import selectors as party
 from tongket.party.models import PartyOrg
-from tongket.reports.cache import CACHE, TIMEOUT, data_revision
+from tongket.reports.cache import remember
 
 MAX_ROWS = 300
 
@@ -63,19 +59,4 @@ def _build(actor: Actor, org: PartyOrg, day: date) -> list[StructureRow]:
 def structure_rows(actor: Actor, org: PartyOrg, day: date) -> list[StructureRow]:
     """The rows of `org`'s structure table on `day` (the caller has checked the actor may
     view `org`), from the cache when nothing was written since they were built."""
-    revision = data_revision(router.db_for_read(PartyOrg))
-    key = ":".join(
-        (
-            "tongket-org-rows",
-            str(org.pk),
-            day.isoformat(),
-            get_language() or "",
-            hashlib.sha256(revision.encode()).hexdigest()[:24],
-        )
-    )
-    cache = caches[CACHE]
-    rows = cache.get(key)
-    if rows is None:
-        rows = _build(actor, org, day)
-        cache.set(key, rows, TIMEOUT)
-    return rows
+    return remember(("org-rows", str(org.pk), day.isoformat()), lambda: _build(actor, org, day))

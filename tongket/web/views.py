@@ -26,7 +26,10 @@ from tongket.core.selectors import audit_filter, audit_visible, history_of
 from tongket.domain.errors import DomainError
 from tongket.party import selectors as party
 from tongket.registry import selectors as registry
+from tongket.reports.cache import remember, scope_digest
 from tongket.web.forms import AuditFilterForm, PasswordChangeForm, TokenForm
+from tongket.web.member_rows import FIELDS as MEMBER_FIELDS
+from tongket.web.member_rows import member_rows
 from tongket.web.org_rows import structure_rows
 from tongket.web.shell import SESSION_ORG, active_org, actor_of, page, switchable_orgs
 
@@ -51,19 +54,25 @@ def lockout(request, credentials, *args, **kwargs):
 @page
 def home(request):
     actor, org = actor_of(request), active_org(request)
-    members = party.members_search(actor, org=org) if org else party.members_search(actor)
     context = {
         "org": org,
-        "counts": {
-            "orgs": party.orgs_visible(actor).filter(path__startswith=org.path).count()
-            if org
-            else 0,
-            "members": members.count(),
-            "units": registry.units_visible(actor).count(),
-        },
+        # Three scoped counts: kept until the next write, per scope (reports/cache.py).
+        "counts": remember(
+            ("home-counts", str(org.pk if org else ""), scope_digest(actor)),
+            lambda: _home_counts(actor, org),
+        ),
         "recent": history_of(org)[:5] if org else [],
     }
     return render(request, "web/home.html", context)
+
+
+def _home_counts(actor, org) -> dict[str, int]:
+    members = party.members_search(actor, org=org) if org else party.members_search(actor)
+    return {
+        "orgs": party.orgs_visible(actor).filter(path__startswith=org.path).count() if org else 0,
+        "members": members.count(),
+        "units": registry.units_visible(actor).count(),
+    }
 
 
 @require_POST
@@ -157,7 +166,8 @@ def unit_detail(request, pk: int):
 @page
 def member_list(request):
     actor, query = actor_of(request), request.GET.get("q", "")[:100]
-    rows = _paginate(request, party.members_search(actor, query))
+    rows = _paginate(request, party.members_search(actor, query).values_list(*MEMBER_FIELDS))
+    rows.object_list = member_rows(rows.object_list)
     party.log_member_list(actor, query, rows.paginator.count)
     template = "web/_member_rows.html" if request.htmx else "web/member_list.html"
     return render(request, template, {"page": rows, "q": query})
