@@ -16,6 +16,7 @@ from functools import cache
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tongket.reports.document import Chart
@@ -28,9 +29,39 @@ SIZE_CM = (16.0, 8.0)  # fits the 16,5 cm text width of an A4 page with 30/15 mm
 COLOURS = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
 
 
+# Letters a font must draw to be used: the Vietnamese vowels with their tone marks, and đ.
+VIETNAMESE_PROBE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƠƯẠẾỘ"
+
+
+def _covers_vietnamese(path: str) -> bool:
+    try:
+        charmap = FT2Font(path).get_charmap()
+    except (OSError, RuntimeError):
+        return False
+    return all(ord(c) in charmap for c in VIETNAMESE_PROBE)
+
+
+def _drop_fonts_without_vietnamese() -> None:
+    """Forgets the files of FONT_FAMILIES that lack Vietnamese letters.
+
+    Two packages can install one family: Debian's fonts-liberation (1.07, no Vietnamese; a
+    dependency of chromium) beside fonts-liberation2 (with it). matplotlib would pick either,
+    and a chart would lose its diacritics depending on the order of its font cache.
+    """
+    manager = font_manager.fontManager
+    manager.ttflist = [
+        f for f in manager.ttflist if f.name not in FONT_FAMILIES or _covers_vietnamese(f.fname)
+    ]
+    clear = getattr(manager._findfont_cached, "cache_clear", None)
+    if clear is not None:
+        clear()
+
+
 @cache
 def _family() -> str:
-    """The first of FONT_FAMILIES installed here (looked up once per process)."""
+    """The first of FONT_FAMILIES installed here with every Vietnamese letter (looked up once
+    per process)."""
+    _drop_fonts_without_vietnamese()
     for family in FONT_FAMILIES:
         try:
             font_manager.findfont(
