@@ -168,8 +168,10 @@ def test_report_draft_saved_on_an_older_version_is_refused(two):
     from tongket.reports.services import draft_save
 
     def save(user, base, note):
-        return draft_save(actor=actor_for(user), org=two.a, period="2024", sections={},
-                          note=note, base_version=base)  # fmt: skip
+        actor = actor_for(user)
+        return draft_save(
+            actor=actor, org=two.a, period="2024", sections={}, note=note, base_version=base
+        )
 
     assert save(two.alice, 0, "của Alice").version == 1
     error = _refused(
@@ -209,6 +211,18 @@ def test_the_draft_editor_refuses_the_second_save_and_keeps_the_typed_text(two, 
     assert late.status_code == 200 and "alice" in text and "tải lại trang" in text
     assert 'value="Dave sửa muộn"' in text  # what Dave typed is still in the form
     assert list(ReportDraft.objects.values_list("note", flat=True)) == ["Alice sửa"]
+    assert audited() == writes
+
+
+def test_a_garbled_base_version_is_refused_not_saved_unchecked(two, client):
+    from tongket.reports.models import ReportDraft
+
+    client.force_login(two.alice)
+    writes = audited()
+    answer = client.post("/bao-cao/A/2024/soan-thao/", {"base_version": "1x", "note": "Ghi đè?"})
+    text = answer.content.decode()
+    assert answer.status_code == 200 and "không rõ phiên bản gốc" in text
+    assert not ReportDraft.objects.exists()
     assert audited() == writes
 
 

@@ -54,8 +54,14 @@ def _save(actor, org, period: str, data) -> ReportDraft:
         raise DomainError("draft.number", _("Số văn bản phải là số nguyên dương."))
     day = data.get("issued_on", "").strip()
     base = data.get("base_version", "").strip()
+    if base and not base.isdigit():
+        # Not a form this page wrote: saving without the check would overwrite silently.
+        raise DomainError(
+            "draft.base_version",
+            _("Trang soạn thảo gửi lên không rõ phiên bản gốc: hãy tải lại trang rồi sửa lại."),
+        )
     return draft_save(
-        base_version=int(base) if base.isdigit() else None,
+        base_version=int(base) if base else None,
         actor=actor,
         org=org,
         period=period,
