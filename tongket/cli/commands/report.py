@@ -20,12 +20,7 @@ BINARY = ("docx", "pdf", "xlsx")
 def register(sub) -> None:
     p = sub.add_parser("report", help=_("báo cáo tổng kết, sơ kết của một tổ chức trong một kỳ"))
     p.add_argument("--org", required=True, metavar=_("MÃ"), help=_("mã tổ chức đảng"))
-    p.add_argument(
-        "--period",
-        required=True,
-        metavar=_("KỲ"),
-        help=_("kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M7"),
-    )
+    _period_argument(p)
     p.add_argument("--format", choices=FORMATS, default="json", help=_("định dạng (mặc định json)"))
     p.add_argument(
         "-o",
@@ -42,18 +37,22 @@ def register(sub) -> None:
     _register_batch(sub)
 
 
-def _register_batch(sub) -> None:
-    p = sub.add_parser(
-        "report-batch",
-        help=_("báo cáo của cấp ủy và mọi đảng bộ, đảng bộ cơ sở trực thuộc, ghi vào một thư mục"),
-    )
-    p.add_argument("--root", required=True, metavar=_("MÃ"), help=_("mã cấp ủy gốc"))
+def _period_argument(p) -> None:
     p.add_argument(
         "--period",
         required=True,
         metavar=_("KỲ"),
         help=_("kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M7"),
     )
+
+
+def _register_batch(sub) -> None:
+    p = sub.add_parser(
+        "report-batch",
+        help=_("báo cáo của cấp ủy và mọi đảng bộ, đảng bộ cơ sở trực thuộc, ghi vào một thư mục"),
+    )
+    p.add_argument("--root", required=True, metavar=_("MÃ"), help=_("mã cấp ủy gốc"))
+    _period_argument(p)
     p.add_argument(
         "--format",
         default=",".join(FORMATS),
