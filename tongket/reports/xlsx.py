@@ -115,13 +115,15 @@ class Sheet:
             if fmt and value is not None:
                 cell.number_format = fmt(value) if callable(fmt) else fmt
 
-    def missing(self, notes: list[str], what: str) -> None:
-        """In place of the table: what is missing, so that no one reads an empty table as 0."""
+    def missing(self, notes: list[str], what: str, landscape: bool = True) -> None:
+        """In place of the table: what is missing, so that no one reads an empty table as 0;
+        the sheet is then finished."""
         cell = self.ws.cell(HEADER_ROW, 1, f"Chưa có số liệu {what}.")
         cell.font = Font(name=FONT, bold=True, size=12, color="B3141B")
         for n, note in enumerate(notes, start=HEADER_ROW + 1):
             self.ws.cell(n, 1, note).font = Font(name=FONT, size=12)
         self.row_no = HEADER_ROW + len(notes)
+        self.finish(landscape)
 
     def blank(self) -> None:
         self.row_no += 1
@@ -159,7 +161,6 @@ def _evaluation(wb, f: ReviewFigures) -> None:
     sheet = Sheet(wb, f, "Đánh giá xếp loại", "Kết quả đánh giá, xếp loại", columns)
     if f.evaluation is None:
         sheet.missing(notes_for(f, "evaluation"), "đánh giá, xếp loại")
-        sheet.finish(landscape=True)
         return
     sheet.header(freeze="C5")
     years = [f.evaluation] + ([f.evaluation.previous] if f.evaluation.previous else [])
@@ -194,7 +195,6 @@ def _awards(wb, f: ReviewFigures) -> None:
     sheet = Sheet(wb, f, "Khen thưởng", "Khen thưởng", columns)
     if not f.awards:
         sheet.missing(notes_for(f, "awards"), "khen thưởng")
-        sheet.finish(landscape=True)
         return
     sheet.header()
     formats = [None, None, None, None, DATE, INT, INT]
@@ -230,7 +230,6 @@ def _indicators(wb, f: ReviewFigures) -> None:
     sheet = Sheet(wb, f, "Chỉ tiêu", "Kết quả thực hiện các chỉ tiêu", columns)
     if not f.indicators:
         sheet.missing(notes_for(f, "indicators"), "chỉ tiêu")
-        sheet.finish(landscape=True)
         return
     sheet.header(freeze="C5")
     formats = [None, None, None, decimal_format, None, decimal_format, None, PCT, PCT, None]
@@ -266,7 +265,6 @@ def _outreach(wb, f: ReviewFigures) -> None:
     sheet = Sheet(wb, f, "Dân vận", "Công tác dân vận: thăm khu phố", columns)
     if not f.outreach:
         sheet.missing(notes_for(f, "outreach"), "dân vận")
-        sheet.finish(landscape=True)
         return
     sheet.header()
     formats = [None, None, None, INT, INT, PCT, INT]
@@ -286,7 +284,6 @@ def _units(wb, f: ReviewFigures) -> None:
     u = f.units
     if u is None:
         sheet.missing(notes_for(f, "units"), "đơn vị hành chính")
-        sheet.finish(landscape=True)
         return
     sheet.header()
     formats = [None, DATE, INT, INT, INT, INT, None]
@@ -312,8 +309,7 @@ def _tasks(wb, f: ReviewFigures) -> None:
     columns = [("STT", 6), ("Nhiệm vụ", 60), ("Chủ trì", 30), ("Thời hạn", 12), ("Tình trạng", 18)]
     sheet = Sheet(wb, f, "Nhiệm vụ", "Nhiệm vụ kỳ tới", columns)
     if not f.tasks:
-        sheet.missing(notes_for(f, "tasks"), "nhiệm vụ")
-        sheet.finish(landscape=False)
+        sheet.missing(notes_for(f, "tasks"), "nhiệm vụ", landscape=False)
         return
     sheet.header(freeze="A5")
     for n, t in enumerate(f.tasks, start=1):
